@@ -1,0 +1,76 @@
+// MARK: - Parameter metadata
+
+/// What values a model parameter may take. Scenario validation checks every distribution's
+/// support against this, so an impossible value is refused before any run starts.
+public enum ParameterDomain: Sendable, Equatable {
+    /// A probability or share: 0 ... 1.
+    case unitInterval
+    /// A quantity that cannot be negative (people, tonnes, rates).
+    case nonNegative
+    /// Strictly positive (divisors, scales).
+    case positive
+    /// Any finite number (log-scale locations, signed effects).
+    case finite
+    /// A closed range, for years and bounded indices.
+    case range(Double, Double)
+
+    /// True when `value` is allowed.
+    public func contains(_ value: Double) -> Bool {
+        guard value.isFinite else { return false }
+        switch self {
+        case .unitInterval: return value >= 0 && value <= 1
+        case .nonNegative: return value >= 0
+        case .positive: return value > 0
+        case .finite: return true
+        case .range(let low, let high): return value >= low && value <= high
+        }
+    }
+
+    /// Words for an error message: "a probability between 0 and 1".
+    public var expectation: String {
+        switch self {
+        case .unitInterval: return "a probability or share between 0 and 1"
+        case .nonNegative: return "a non-negative number"
+        case .positive: return "a positive number"
+        case .finite: return "a finite number"
+        case .range(let low, let high): return "a number between \(low) and \(high)"
+        }
+    }
+}
+
+/// One named model constant: its scenario key, unit, allowed values and meaning.
+///
+/// The catalog is the single list of every constant the model uses; scenario files must give each
+/// one a value or distribution and a source.
+public struct ParameterSpec: @unchecked Sendable {  // key paths are immutable values
+    /// The snake_case key used in scenario files, reports and the database.
+    public let name: String
+    /// The mechanism the parameter belongs to (Harvest, Famine, ...), for grouping in listings.
+    public let mechanism: String
+    public let unit: String
+    public let domain: ParameterDomain
+    public let summary: String
+    let keyPath: WritableKeyPath<ModelParameters, Double>
+
+    public init(
+        _ name: String, _ keyPath: WritableKeyPath<ModelParameters, Double>,
+        mechanism: String, unit: String, domain: ParameterDomain, _ summary: String
+    ) {
+        self.name = name
+        self.keyPath = keyPath
+        self.mechanism = mechanism
+        self.unit = unit
+        self.domain = domain
+        self.summary = summary
+    }
+
+    /// Reads this parameter from a parameter set.
+    public func value(in parameters: ModelParameters) -> Double {
+        parameters[keyPath: keyPath]
+    }
+
+    /// Writes this parameter into a parameter set.
+    public func set(_ value: Double, in parameters: inout ModelParameters) {
+        parameters[keyPath: keyPath] = value
+    }
+}

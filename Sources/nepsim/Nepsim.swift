@@ -1,0 +1,2 @@
+import ArgumentParser
+@main struct Nepsim: ParsableCommand { func run() {} }
