@@ -73,6 +73,7 @@ public struct ModelParameters: Sendable, Equatable {
     public var urbanGrainNeedTonnesPerPerson = 0.0
     public var stateGrainNeedMt = 0.0
     public var coercionCrisisThreshold = 0.0
+    public var crisisPressureMemory = 0.0
     public var coercionExtractionShare = 0.0
     public var coercionFoodFloor = 0.0
     public var coercionArrestsM = 0.0

@@ -76,6 +76,8 @@ extension ModelParameters {
                       "Army and industrial grain needs"),
         ParameterSpec("coercion_crisis_threshold", \.coercionCrisisThreshold, mechanism: "Procurement", unit: "share of plan", domain: .unitInterval,
                       "Procurement shortfall at which extraordinary measures are considered"),
+        ParameterSpec("crisis_pressure_memory", \.crisisPressureMemory, mechanism: "Procurement", unit: "share", domain: .unitInterval,
+                      "Share of last year's procurement crisis still felt this year"),
         ParameterSpec("coercion_extraction_share", \.coercionExtractionShare, mechanism: "Procurement", unit: "share", domain: .unitInterval,
                       "Share of peasant grain above the floor taken at full coercion"),
         ParameterSpec("coercion_food_floor", \.coercionFoodFloor, mechanism: "Procurement", unit: "share of food need", domain: .unitInterval,

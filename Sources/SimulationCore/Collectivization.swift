@@ -1,0 +1,56 @@
+import Foundation
+
+// MARK: - Forced collectivization (MODEL.md mechanism 4)
+
+extension Simulation {
+    /// A campaign year: more households driven into collective farms (with a possible retreat in
+    /// the first year, as in March 1930), kulak families deported, livestock slaughtered, nomads
+    /// forced to settle (seed 002 L187-L217; seed 003 L11, L25; seed 004 L58-L68).
+    mutating func runTheCollectivizationCampaign() {
+        let p = parameters
+        guard let turn = state.greatTurnYear, year > turn, state.leader.isStalinist else { return }
+        var gain = p.collectivizationCampaignSpeed * (1 - state.collectivizedShare)
+        let firstYear = state.campaignYears == 0
+        // Drawn every campaign year so the stream does not depend on which year is first.
+        let retreat = stream.bernoulli(p.collectivizationRetreatProbability)
+        if firstYear && retreat { gain *= 1 - p.collectivizationRetreatShareOfGain }
+        state.collectivizedShare += gain
+        state.campaignYears += 1
+        scratch.collectivizedGain = gain
+
+        // Dekulakization: families deported; some to camps, most to special settlements.
+        let deported = p.dekulakizationRate * state.ruralPopulationM * gain
+        record.deportedM = deported
+        let toCamps = deported * p.deporteeCampShare
+        state.ruralPopulationM -= toCamps
+        state.campPopulationM += toCamps
+
+        // Peasants slaughter their animals rather than hand them over.
+        state.horsesM *= exp(-p.horseSlaughterPerShare * gain)
+        state.cattleM *= exp(-p.cattleSlaughterPerShare * gain)
+
+        // Forced settlement of the Kazakh nomads: herds lost, mass death.
+        let pastoralDeaths = min(p.pastoralPopulationM * p.pastoralSedentarizationLethality * gain,
+                                 0.5 * p.pastoralPopulationM)
+        record.famineDeathsRuralM += pastoralDeaths
+
+        state.peasantTrust = max(0.05, state.peasantTrust - p.collectivizationTrustDamage * gain)
+    }
+
+    /// The Great Turn: a regime switch, not a given. Its chance each year rises with the
+    /// accumulated procurement crisis, times the leadership's propensity.
+    mutating func decideCollectivization() {
+        let p = parameters
+        let chanceDraw = stream.uniform()
+        guard state.greatTurnYear == nil else { return }
+        let threshold = max(p.collectivizationCrisisThreshold, 1e-9)
+        let pressure = min(1, max(0, state.crisisPressure - threshold) / threshold)
+        let chance = p.propensities(of: state.leader).collectivization * pressure
+        if chanceDraw < chance {
+            state.greatTurnYear = year
+            // The Right and Left are broken once the turn is made.
+            state.factionWeights.right *= p.oppositionPurgeAfterTurn
+            state.factionWeights.left *= p.oppositionPurgeAfterTurn
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+
+// MARK: - Foreign credit (MODEL.md mechanism 9)
+
+extension Simulation {
+    /// State loans arrive as chance events: likelier for an open leadership, with a British Labour
+    /// government (1929-1931), or once Tsarist debts are settled with France; the Depression dries
+    /// credit up (seed 000 Resolving the Scissor Crisis; Salvador79's objection on German loans).
+    mutating func arrangeForeignCredit() {
+        let p = parameters
+        let openness = p.propensities(of: state.leader).openness
+        let franceDraw = stream.uniform()
+        let loanDraw = stream.uniform()
+        if !state.frenchCreditOpen && franceDraw < p.franceDebtSettlementProbability * openness {
+            state.frenchCreditOpen = true
+        }
+        var chance = p.loanBaseProbability * openness * scratch.creditFactor
+        if (1929...1931).contains(year) { chance += p.labourGovernmentLoanBoost * openness }
+        if state.frenchCreditOpen { chance += p.loanBaseProbability * openness * scratch.creditFactor }
+        if loanDraw < min(1, chance) {
+            scratch.newCreditMRubles = p.loanSizeMRubles
+            events.foreignLoans += 1
+        }
+        // Debt service comes first out of the year's hard currency.
+        let service = state.foreignDebtMRubles * p.debtServiceRate
+        state.foreignDebtMRubles -= service
+        scratch.hardCurrencyMRubles = -service
+    }
+}

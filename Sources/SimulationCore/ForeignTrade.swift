@@ -1,0 +1,48 @@
+import Foundation
+
+// MARK: - Foreign trade: grain out, machinery in (MODEL.md mechanisms 7 and 8)
+
+extension Simulation {
+    /// Exports follow the plan unless the leadership sees hunger at home; a relieving leadership
+    /// also buys grain abroad.
+    mutating func tradeGrainAbroad() {
+        let p = parameters
+        let leadership = p.propensities(of: state.leader)
+        let plan = exportPlanMt
+        let stateGrain = record.procurementMt - p.stateGrainNeedMt
+        let townsSupply = stateGrain + scratch.privateSalesMt - plan
+        let urbanStress = min(1, max(0, 1 - townsSupply / urbanGrainNeedMt))
+        let ruralFoodLeft = max(0, scratch.kolkhozRetainedMt - scratch.kolkhozSeedMt)
+            + max(0, scratch.individualRetainedMt - scratch.individualSeedMt)
+        let ruralNeed = scratch.kolkhozFoodNeedMt + scratch.individualFoodNeedMt
+        let ruralStress = min(1, max(0, 1 - ruralFoodLeft / ruralNeed))
+        scratch.foodStress = max(urbanStress, ruralStress)
+
+        let exports = min(plan * (1 - leadership.relief * scratch.foodStress), max(0, stateGrain))
+        record.grainExportsMt = exports
+        // Relief imports only when hunger is real, not at the first pinch.
+        scratch.reliefImportsMt = scratch.foodStress > 0.05
+            ? leadership.relief * p.reliefImportMaxMt * scratch.foodStress : 0
+        record.grainImportsMt = scratch.reliefImportsMt
+    }
+
+    /// Hard currency from grain, timber, oil and camp gold, plus credit, less debt service and
+    /// essential imports, buys machinery; suppliers finance part of it on credit.
+    mutating func importMachinery() {
+        let p = parameters
+        let priceFactor = scratch.worldGrainPriceFactor
+        let grainEarnings = record.grainExportsMt * p.grainPriceRublesPerTonne1929 * priceFactor
+        let otherEarnings = p.otherExportsMRubles * priceFactor
+        let gold = state.campPopulationM * p.goldRublesPerPrisoner
+        let reliefCost = scratch.reliefImportsMt * p.grainPriceRublesPerTonne1929 * priceFactor
+        let cash = grainEarnings + otherEarnings + gold + scratch.newCreditMRubles
+            + scratch.hardCurrencyMRubles - p.essentialImportsMRubles - reliefCost
+        let supplierCredit = p.commercialCreditShare * scratch.creditFactor
+        let machinery = max(0, cash) / (1 - min(supplierCredit, 0.9))
+        state.foreignDebtMRubles += machinery * supplierCredit + scratch.newCreditMRubles
+        record.machineryImportsMRubles = machinery
+        // Cheap machinery in the Depression: the same rubles buy more capital, of better technology.
+        scratch.importedCapital = machinery * p.capitalPerMillionRubles
+            / max(0.2, scratch.machineryPriceFactor) * p.importedMachineryPremium
+    }
+}

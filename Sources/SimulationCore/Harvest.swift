@@ -1,0 +1,30 @@
+import Foundation
+
+// MARK: - Weather and harvest (MODEL.md mechanism 1)
+
+extension Simulation {
+    /// Harvest = trend x draft-power factor x incentive factor x weather.
+    mutating func gatherTheHarvest() {
+        let p = parameters
+        let trend = p.harvestTrend1927Mt * pow(1 + p.harvestTrendGrowth, Double(year - YearTable.firstYear))
+        scratch.trendHarvestMt = trend
+
+        // Horses and tractors pull the ploughs; fewer of them, less land worked well.
+        let draftPower = state.horsesM + state.tractorsMHorseEquivalent
+        scratch.draftFactor = pow(max(draftPower, 0.01) / baseline.draftPower, p.draftPowerElasticity)
+
+        // Peasants who expect confiscation sow and reap with less care; collective fields pay badly.
+        let incentiveFactor = pow(state.peasantTrust, p.trustYieldElasticity)
+            * (1 - p.kolkhozYieldPenalty * state.collectivizedShare)
+
+        // Weather is always drawn, so replay runs keep the same later chance events.
+        var weather = stream.lognormalFactor(sigma: p.weatherLogSD)
+        let drought = stream.bernoulli(p.droughtProbability)
+        if drought { weather *= p.droughtHarvestFactor }
+        if weatherMode == .historical { weather = p.historicalWeather[year] }
+        record.weatherFactor = weather
+        record.drought = weatherMode == .random && drought
+
+        record.harvestMt = trend * scratch.draftFactor * incentiveFactor * weather
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+
+// MARK: - Migration, labour and population (MODEL.md mechanism 6)
+
+extension Simulation {
+    /// Births and ordinary deaths; famine deaths; then the move to town: Allen's equation on the
+    /// urban/rural consumption ratio (yearly migration share = 0.01875 x ratio - 0.018375), plus
+    /// peasants fleeing collectivization and the hiring of a construction boom (seed 003 L123;
+    /// seed 004 L78). Migration moves people; it never creates them.
+    mutating func migrateAndGrowPopulation() {
+        let p = parameters
+        let ruralBirths = state.ruralPopulationM * p.ruralBirthRate
+        let urbanBirths = state.urbanPopulationM * p.urbanBirthRate
+        let ruralDeaths = state.ruralPopulationM * p.ruralDeathRate
+        let urbanDeaths = state.urbanPopulationM * p.urbanDeathRate
+        record.birthsM = ruralBirths + urbanBirths
+        record.normalDeathsM = ruralDeaths + urbanDeaths
+
+        state.ruralPopulationM += ruralBirths - ruralDeaths - record.famineDeathsRuralM
+        state.urbanPopulationM += urbanBirths - urbanDeaths - record.famineDeathsUrbanM
+
+        let allenShare = max(0, p.allenMigrationSlope * consumptionRatio - p.allenMigrationIntercept)
+        let flight = p.collectivizationFlight * scratch.collectivizedGain
+        let firstInvestment = state.firstYearInvestment ?? scratch.investmentGoods
+        let hiring = p.industrialLabourPullM * max(0, scratch.investmentGoods / firstInvestment - 1)
+        let migrants = min(0.05 * state.ruralPopulationM,
+                           (allenShare + flight) * state.ruralPopulationM + hiring)
+        state.ruralPopulationM -= migrants
+        state.urbanPopulationM += migrants
+        record.migrationM = migrants
+    }
+}

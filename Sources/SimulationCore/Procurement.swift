@@ -1,0 +1,57 @@
+import Foundation
+
+// MARK: - Procurement crisis and coercion (MODEL.md mechanism 3)
+
+extension Simulation {
+    /// Grain the state plans to export this year: a hard-currency target, so more tonnes when the
+    /// world price falls (seed 003 L57: twice as much grain for the same machinery).
+    var exportPlanMt: Double {
+        parameters.propensities(of: state.leader).exportDriveMt / max(0.2, scratch.worldGrainPriceFactor)
+    }
+
+    var urbanGrainNeedMt: Double { state.urbanPopulationM * parameters.urbanGrainNeedTonnesPerPerson }
+
+    /// The state sets a plan for towns, army and exports; takes the collective farms' quota on the
+    /// *planned* harvest, whatever the real one; and when voluntary sales fall short, a leadership
+    /// may turn to "extraordinary measures" against the individual peasants (seed 002 L9, L31, L69;
+    /// seed 004 L54, L66). Even the Right uses the OGPU in a deep crisis (seed 000, mid-1929).
+    mutating func procureGrain() {
+        let p = parameters
+        let leadership = p.propensities(of: state.leader)
+        let plan = urbanGrainNeedMt + p.stateGrainNeedMt + exportPlanMt
+
+        // Collective farms: the quota is set on the trend harvest, so a bad year falls on the farms.
+        var quota = p.kolkhozProcurementShare * state.collectivizedShare * scratch.trendHarvestMt
+        let kolkhozFoodLeft = scratch.kolkhozRetainedMt - scratch.kolkhozSeedMt - quota
+        let kolkhozHunger = scratch.kolkhozFoodNeedMt > 0
+            ? min(1, max(0, 1 - kolkhozFoodLeft / scratch.kolkhozFoodNeedMt)) : 0
+        // A leadership that admits the famine cuts the quota; one that hides it does not (seed 002 L253).
+        quota *= 1 - leadership.relief * p.reliefMaxProcurementCut * kolkhozHunger
+        // In the worst years even seed grain was taken: half the seed is all that is safe.
+        let farmQuotaTaken = min(quota, max(0, scratch.kolkhozRetainedMt - 0.5 * scratch.kolkhozSeedMt))
+        scratch.kolkhozRetainedMt -= farmQuotaTaken
+
+        // The crisis: how far voluntary sales and quotas fall short of the plan.
+        let shortfall = max(0, plan - scratch.voluntarySalesMt - farmQuotaTaken) / plan
+        state.crisisPressure = p.crisisPressureMemory * state.crisisPressure + shortfall
+
+        // Extraordinary measures: full propensity once the shortfall is twice the threshold.
+        let threshold = max(p.coercionCrisisThreshold, 1e-9)
+        let coercion = leadership.coercion * min(1, max(0, shortfall - threshold) / threshold)
+        let floor = p.coercionFoodFloor * scratch.individualFoodNeedMt + scratch.individualSeedMt
+        let seized = coercion * p.coercionExtractionShare * max(0, scratch.individualRetainedMt - floor)
+        scratch.individualRetainedMt -= seized
+
+        // Private traders buy part of what is sold freely; coercion and the Great Turn drive them out.
+        let privateShare = state.greatTurnYear == nil ? p.privateTradeShare * (1 - coercion) : 0
+        scratch.privateSalesMt = scratch.voluntarySalesMt * privateShare
+
+        record.marketedMt = scratch.voluntarySalesMt + seized + farmQuotaTaken
+        record.procurementMt = record.marketedMt - scratch.privateSalesMt
+        record.coercion = coercion
+
+        // Trust: damaged by confiscation, slow to recover (seed 002 L69, L177).
+        state.peasantTrust += p.trustRecoveryRate * (1 - state.peasantTrust) - p.coercionTrustDamage * coercion
+        state.peasantTrust = min(1, max(0.05, state.peasantTrust))
+    }
+}
