@@ -8,7 +8,10 @@ extension Simulation {
     /// gold, counted in next year's hard currency (seed 000 gulag post; seed 002 L201-L203).
     mutating func runTheCamps() {
         let p = parameters
-        let coercionArrests = min(p.coercionArrestsM * record.coercion, 0.02 * state.ruralPopulationM)
+        // Arrests follow the year's coercion and, on the collective farms, the regime's standing
+        // discipline (the law of spikelets), both as far as the leadership is coercive.
+        let discipline = max(record.coercion, state.collectivizedShare * p.propensities(of: state.leader).coercion)
+        let coercionArrests = min(p.coercionArrestsM * discipline, 0.02 * state.ruralPopulationM)
         state.ruralPopulationM -= coercionArrests
         state.campPopulationM += coercionArrests
         let mortality = min(0.5, p.campBaseMortality + p.campFamineMortality * scratch.famineDeathRate)

@@ -25,9 +25,11 @@ extension Simulation {
         state.ruralPopulationM -= toCamps
         state.campPopulationM += toCamps
 
-        // Peasants slaughter their animals rather than hand them over.
-        state.horsesM *= exp(-p.horseSlaughterPerShare * gain)
-        state.cattleM *= exp(-p.cattleSlaughterPerShare * gain)
+        // Peasants slaughter their animals rather than hand them over, in the storm years.
+        if Double(state.campaignYears) <= p.slaughterCampaignYears {
+            state.horsesM *= exp(-p.horseSlaughterPerShare * gain)
+            state.cattleM *= exp(-p.cattleSlaughterPerShare * gain)
+        }
 
         // Forced settlement of the Kazakh nomads: herds lost, mass death.
         let pastoralDeaths = min(p.pastoralPopulationM * p.pastoralSedentarizationLethality * gain,

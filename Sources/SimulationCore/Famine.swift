@@ -45,7 +45,7 @@ extension Simulation {
         }
 
         // Relief reaches the collective farms first, where the quota hit.
-        let kolkhozPopulation = state.collectivizedShare * state.ruralPopulationM
+        let kolkhozPopulation = scratch.collectivizedShareAtHarvest * state.ruralPopulationM
         let individualPopulation = state.ruralPopulationM - kolkhozPopulation
         let kolkhozRelief = min(reliefToVillages, max(0, scratch.kolkhozFoodNeedMt - kolkhozFood))
         let individualRelief = reliefToVillages - kolkhozRelief
@@ -54,16 +54,19 @@ extension Simulation {
         if kolkhozPopulation > 0 {
             ruralDeaths += famineDeaths(population: kolkhozPopulation,
                                         perHead: (kolkhozFood + kolkhozRelief) / kolkhozPopulation,
-                                        threshold: p.ruralFamineThresholdTonnes)
+                                        threshold: p.ruralFamineThresholdTonnes,
+                                        normalPerHead: p.ruralFoodNeedTonnesPerPerson)
         }
         if individualPopulation > 0 {
             ruralDeaths += famineDeaths(population: individualPopulation,
                                         perHead: (individualFood + individualRelief) / individualPopulation,
-                                        threshold: p.ruralFamineThresholdTonnes)
+                                        threshold: p.ruralFamineThresholdTonnes,
+                                        normalPerHead: p.ruralFoodNeedTonnesPerPerson)
         }
         let urbanPerHead = urbanFood / state.urbanPopulationM
         let urbanDeaths = famineDeaths(population: state.urbanPopulationM, perHead: urbanPerHead,
-                                       threshold: p.urbanFamineThresholdTonnes)
+                                       threshold: p.urbanFamineThresholdTonnes,
+                                       normalPerHead: p.urbanGrainNeedTonnesPerPerson)
         record.famineDeathsRuralM += ruralDeaths
         record.famineDeathsUrbanM += urbanDeaths
 
@@ -72,9 +75,12 @@ extension Simulation {
         scratch.famineDeathRate = record.famineDeathsM / (state.ruralPopulationM + state.urbanPopulationM)
     }
 
-    func famineDeaths(population: Double, perHead: Double, threshold: Double) -> Double {
-        let share = Simulation.shareBelow(threshold: threshold, perHead: perHead,
-                                          dispersion: parameters.famineRegionalDispersion)
-        return population * parameters.famineLethality * share
+    /// Excess deaths: those pushed below the threshold beyond the few who are below it in a
+    /// normal year (their deaths are in the ordinary death rate already).
+    func famineDeaths(population: Double, perHead: Double, threshold: Double, normalPerHead: Double) -> Double {
+        let dispersion = parameters.famineRegionalDispersion
+        let share = Simulation.shareBelow(threshold: threshold, perHead: perHead, dispersion: dispersion)
+        let normalShare = Simulation.shareBelow(threshold: threshold, perHead: normalPerHead, dispersion: dispersion)
+        return population * parameters.famineLethality * max(0, share - normalShare)
     }
 }

@@ -32,12 +32,14 @@ extension Simulation {
         let p = parameters
         let priceFactor = scratch.worldGrainPriceFactor
         let grainEarnings = record.grainExportsMt * p.grainPriceRublesPerTonne1929 * priceFactor
-        let otherEarnings = p.otherExportsMRubles * priceFactor
+        // Timber and oil prices fell less than grain's (judgement: half as much).
+        let otherEarnings = p.otherExportsMRubles * (1 + priceFactor) / 2
         let gold = state.campPopulationM * p.goldRublesPerPrisoner
         let reliefCost = scratch.reliefImportsMt * p.grainPriceRublesPerTonne1929 * priceFactor
         let cash = grainEarnings + otherEarnings + gold + scratch.newCreditMRubles
             + scratch.hardCurrencyMRubles - p.essentialImportsMRubles - reliefCost
-        let supplierCredit = p.commercialCreditShare * scratch.creditFactor
+        // Suppliers with idle plant kept selling on credit through the Depression (seed 002 L149).
+        let supplierCredit = p.commercialCreditShare
         let machinery = max(0, cash) / (1 - min(supplierCredit, 0.9))
         state.foreignDebtMRubles += machinery * supplierCredit + scratch.newCreditMRubles
         record.machineryImportsMRubles = machinery

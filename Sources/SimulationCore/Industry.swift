@@ -37,12 +37,15 @@ extension Simulation {
         state.tractorsMHorseEquivalent = state.tractorsMHorseEquivalent * (1 - p.tractorDepreciation)
             + tractors * p.tractorsPerInvestmentUnit
 
-        // Living standards: food and manufactured goods per head; forced saving squeezes wages when
-        // investment runs beyond the NEP-era balance (workers paid about two thirds of cost, seed 004 L84).
-        let urbanGoods = consumerOutput * (1 - p.consumerGoodsRuralShare) / state.urbanPopulationM
-        let ruralGoods = consumerOutput * p.consumerGoodsRuralShare / state.ruralPopulationM
-        let squeeze = exp(-p.wageSqueezePerProducerShare
-            * max(0, e - p.bukharinRykov.producerGoodsShare))
+        // Living standards: food and manufactured goods per head; forced saving squeezes wages as
+        // more of industry makes machines rather than goods (workers paid about two thirds of
+        // their cost, seed 004 L84).
+        let ruralGoodsShare = p.consumerGoodsRuralShare
+            * (1 - p.collectiveFarmGoodsCut * scratch.collectivizedShareAtHarvest)
+        let urbanGoods = consumerOutput * (1 - ruralGoodsShare) / state.urbanPopulationM
+        let ruralGoods = consumerOutput * ruralGoodsShare / state.ruralPopulationM
+        let producerShareOfOutput = producerOutput / (producerOutput + consumerOutput)
+        let squeeze = exp(-p.wageSqueezePerProducerShare * producerShareOfOutput)
         let w = p.realWageFoodWeight
         record.realWage = pow(max(scratch.urbanFoodPerHead, 1e-3), w) * pow(urbanGoods, 1 - w) * squeeze
         record.ruralConsumption = pow(max(scratch.ruralFoodPerHead, 1e-3), w) * pow(ruralGoods, 1 - w)

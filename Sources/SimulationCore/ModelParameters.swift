@@ -89,7 +89,9 @@ public struct ModelParameters: Sendable, Equatable {
     public var deporteeCampShare = 0.0
     public var horseSlaughterPerShare = 0.0
     public var cattleSlaughterPerShare = 0.0
+    public var slaughterCampaignYears = 0.0
     public var kolkhozProcurementShare = 0.0
+    public var planAdaptation = 0.0
     public var collectivizationTrustDamage = 0.0
 
     // Famine
@@ -134,6 +136,7 @@ public struct ModelParameters: Sendable, Equatable {
     public var realWageFoodWeight = 0.0
     public var wageSqueezePerProducerShare = 0.0
     public var consumerGoodsRuralShare = 0.0
+    public var collectiveFarmGoodsCut = 0.0
 
     // Great Depression
     public var depressionOnsetMeanYear = 0.0

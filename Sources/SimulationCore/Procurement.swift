@@ -20,8 +20,12 @@ extension Simulation {
         let leadership = p.propensities(of: state.leader)
         let plan = urbanGrainNeedMt + p.stateGrainNeedMt + exportPlanMt
 
-        // Collective farms: the quota is set on the trend harvest, so a bad year falls on the farms.
-        var quota = p.kolkhozProcurementShare * state.collectivizedShare * scratch.trendHarvestMt
+        // Collective farms: the quota is set on the planned harvest (the trend, adapting slowly to
+        // real harvests), not the real one, so a bad year falls on the farms.
+        let lastHarvest = state.lastHarvestMt ?? scratch.trendHarvestMt
+        let plannedHarvest = (1 - p.planAdaptation) * scratch.trendHarvestMt + p.planAdaptation * lastHarvest
+        state.lastHarvestMt = record.harvestMt
+        var quota = p.kolkhozProcurementShare * state.collectivizedShare * plannedHarvest
         let kolkhozFoodLeft = scratch.kolkhozRetainedMt - scratch.kolkhozSeedMt - quota
         let kolkhozHunger = scratch.kolkhozFoodNeedMt > 0
             ? min(1, max(0, 1 - kolkhozFoodLeft / scratch.kolkhozFoodNeedMt)) : 0
@@ -31,14 +35,19 @@ extension Simulation {
         let farmQuotaTaken = min(quota, max(0, scratch.kolkhozRetainedMt - 0.5 * scratch.kolkhozSeedMt))
         scratch.kolkhozRetainedMt -= farmQuotaTaken
 
-        // The crisis: how far voluntary sales and quotas fall short of the plan.
-        let shortfall = max(0, plan - scratch.voluntarySalesMt - farmQuotaTaken) / plan
+        // The crisis: how far the state's own purchases and quotas fall short of its plan. Grain
+        // sold to private traders feeds towns but escapes the plan (the state meant to displace them).
+        let privateShareBeforeCoercion = state.greatTurnYear == nil ? p.privateTradeShare : 0
+        let statePurchases = scratch.voluntarySalesMt * (1 - privateShareBeforeCoercion)
+        let shortfall = max(0, plan - statePurchases - farmQuotaTaken) / plan
         state.crisisPressure = p.crisisPressureMemory * state.crisisPressure + shortfall
 
         // Extraordinary measures: full propensity once the shortfall is twice the threshold.
         let threshold = max(p.coercionCrisisThreshold, 1e-9)
         let coercion = leadership.coercion * min(1, max(0, shortfall - threshold) / threshold)
-        let floor = p.coercionFoodFloor * scratch.individualFoodNeedMt + scratch.individualSeedMt
+        let feedNeed = (1 - state.collectivizedShare)
+            * (state.horsesM * p.feedPerHorseTonnes + state.cattleM * p.feedPerCattleTonnes)
+        let floor = p.coercionFoodFloor * (scratch.individualFoodNeedMt + feedNeed) + scratch.individualSeedMt
         let seized = coercion * p.coercionExtractionShare * max(0, scratch.individualRetainedMt - floor)
         scratch.individualRetainedMt -= seized
 

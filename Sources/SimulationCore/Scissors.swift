@@ -30,6 +30,7 @@ extension Simulation {
         // Seed is set aside for the area sown, whatever the weather.
         let seedNeed = min(p.seedShareOfTrendHarvest * scratch.trendHarvestMt, 0.4 * record.harvestMt)
         let foodNeed = state.ruralPopulationM * p.ruralFoodNeedTonnesPerPerson
+        scratch.collectivizedShareAtHarvest = state.collectivizedShare
         let individual = 1 - state.collectivizedShare
         let individualHarvest = individual * record.harvestMt
         scratch.individualSeedMt = individual * seedNeed

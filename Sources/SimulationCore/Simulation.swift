@@ -143,6 +143,8 @@ struct YearScratch {
     var stateGrainMt = 0.0
     var foodStress = 0.0
     var collectivizedGain = 0.0
+    /// The collectivized share the year's harvest was sown under (the campaign changes it later in the year).
+    var collectivizedShareAtHarvest = 0.0
     var urbanFoodPerHead = 0.0
     var ruralFoodPerHead = 0.0
     var famineDeathRate = 0.0

@@ -16,6 +16,7 @@ public struct WorldState: Sendable {
     /// How willing peasants are to sow and sell: 1 = the NEP of 1926; damaged by confiscation and violence.
     public var peasantTrust: Double
     public var grainReservesMt: Double
+    public var lastHarvestMt: Double?
 
     // Industry, output units (1928 industry about 100)
     public var producerCapital: Double

@@ -1,2 +1,25 @@
 import ArgumentParser
-@main struct Nepsim: ParsableCommand { func run() {} }
+
+@main
+struct Nepsim: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nepsim",
+        abstract: "Monte Carlo runs of the Soviet Union 1927-1941: harvests, famine, industry, who lives and who dies.",
+        discussion: """
+            A scenario file (TOML) declares every model constant as a value or a distribution, with its \
+            source. `run` prints one run; `simulate` runs many in this process and prints the distribution \
+            of every outcome; `scenario` checks and lists scenario files.
+
+            Examples:
+              nepsim run scenarios/peasants-enrich-yourselves.toml --seed 7 --point 0 --replication 3
+              nepsim simulate scenarios/otl.toml --runs 20000 --seed 1
+              nepsim scenario show scenarios/shot-in-the-kremlin.toml
+            """,
+        version: NepsimVersion.current,
+        subcommands: [RunCommand.self, SimulateCommand.self, ScenarioCommand.self]
+    )
+}
+
+enum NepsimVersion {
+    static let current = "0.1.0"
+}

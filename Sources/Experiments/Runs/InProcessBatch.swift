@@ -1,0 +1,70 @@
+import Dispatch
+import SimulationCore
+
+/// Many runs in this process on all cores, no database: `nepsim simulate` and the benchmarks.
+public enum InProcessBatch {
+    /// Runs `points x replications` runs; result `i` is point `i / replications`, replication
+    /// `i % replications`, whatever the thread count, so the output is identical on 1 or 64 threads.
+    public static func simulate(plan: RunPlan, points: Int, replications: Int = 1, threads: Int) -> [RunOutcomes] {
+        simulate(plan: plan, points: points, replications: replications, threads: threads, yearly: nil)
+    }
+
+    /// As `simulate`, also keeping every yearly series: `yearly[series][year - 1927][run]`.
+    public static func simulateWithYearlySeries(plan: RunPlan, points: Int, replications: Int = 1, threads: Int)
+        -> (outcomes: [RunOutcomes], yearly: [[[Double]]])
+    {
+        let total = points * replications
+        var yearly = [Double](repeating: 0, count: OutcomeCatalog.series.count * YearTable.years.count * total)
+        let outcomes = yearly.withUnsafeMutableBufferPointer { buffer in
+            simulate(plan: plan, points: points, replications: replications, threads: threads, yearly: buffer)
+        }
+        let years = YearTable.years.count
+        let shaped = (0..<OutcomeCatalog.series.count).map { s in
+            (0..<years).map { y in
+                let start = (s * years + y) * total
+                return Array(yearly[start..<(start + total)])
+            }
+        }
+        return (outcomes, shaped)
+    }
+
+    static func simulate(plan: RunPlan, points: Int, replications: Int, threads: Int,
+                         yearly: UnsafeMutableBufferPointer<Double>?) -> [RunOutcomes] {
+        nonisolated(unsafe) let yearlyOutput = yearly
+        let total = points * replications
+        var results = [RunOutcomes](repeating: RunOutcomes(), count: total)
+        let chunkCount = max(1, min(total, threads * 8))
+        let chunkSize = (total + chunkCount - 1) / max(chunkCount, 1)
+        results.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let output = buffer
+            DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+                let start = chunk * chunkSize
+                let end = min(total, start + chunkSize)
+                guard start < end else { return }
+                var series: [YearRecord] = []
+                series.reserveCapacity(YearTable.years.count)
+                var coordinates = [Double](repeating: 0, count: plan.design.dimensions)
+                var currentPoint = UInt64.max
+                var parameters = ModelParameters()
+                for index in start..<end {
+                    let point = UInt64(index / replications)
+                    if point != currentPoint {
+                        parameters = plan.parameters(point: point, coordinates: &coordinates)
+                        currentPoint = point
+                    }
+                    output[index] = plan.run(point: point, replication: UInt32(index % replications),
+                                             parameters: parameters, series: &series)
+                    if let yearlyOutput {
+                        let years = series.count
+                        for (s, definition) in OutcomeCatalog.series.enumerated() {
+                            for (y, record) in series.enumerated() {
+                                yearlyOutput[(s * years + y) * total + index] = definition.value(record)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return results
+    }
+}

@@ -1,0 +1,25 @@
+// MARK: - ProblemCollector
+
+/// Gathers the problems found in one file, locating each key path on its line.
+struct ProblemCollector {
+    let file: String
+    let locator: SourceLocator
+    private(set) var problems: [ScenarioProblem] = []
+
+    init(file: String, text: String) {
+        self.file = file
+        self.locator = SourceLocator(text: text)
+    }
+
+    /// Records a problem at `keyPath` (e.g. ["parameters", "x", "high"]).
+    mutating func add(_ kind: ScenarioProblem.Kind, at keyPath: [String], _ message: String) {
+        problems.append(ScenarioProblem(
+            kind, file: file, keyPath: keyPath.joined(separator: "."), line: locator.line(of: keyPath),
+            message: message))
+    }
+
+    /// Records a problem with the whole file, or one the source text positions exactly.
+    mutating func add(_ kind: ScenarioProblem.Kind, line: Int?, column: Int?, _ message: String) {
+        problems.append(ScenarioProblem(kind, file: file, keyPath: "", line: line, column: column, message: message))
+    }
+}

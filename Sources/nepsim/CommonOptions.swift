@@ -1,0 +1,88 @@
+import ArgumentParser
+import Experiments
+import Foundation
+import SimulationCore
+
+extension WeatherMode: ExpressibleByArgument {}
+extension DesignKind: ExpressibleByArgument {}
+
+/// Output formats for people and for machines.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, csv, json
+}
+
+/// Options every command that simulates shares.
+struct SimulationOptions: ParsableArguments {
+    @Argument(help: "The scenario file (TOML), e.g. scenarios/otl.toml.")
+    var scenario: String
+
+    @Option(help: "The sweep seed: the same seed gives bit-identical runs on any machine.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Weather: 'random' draws it; 'historical' replays the weather implied by the recorded harvests.")
+    var weather: WeatherMode = .random
+
+    @Option(help: "Experiment design for the uncertain parameters: 'mc' (Monte Carlo) or 'lhs' (Latin hypercube).")
+    var design: DesignKind = .monteCarlo
+
+    /// Loads the scenario or exits with its problems listed.
+    func loadScenario() throws -> Scenario {
+        do {
+            return try Scenario.load(path: scenario)
+        } catch {
+            throw CommandFailure(String(describing: error))
+        }
+    }
+}
+
+/// A failure the user can act on: printed as `error: ...` with no stack trace, exit status 1.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}
+
+extension CommandFailure: LocalizedError {
+    var errorDescription: String? { description }
+}
+
+/// Writes JSON with sorted keys, for stable diffs.
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    let data = try encoder.encode(value)
+    print(String(decoding: data, as: UTF8.self))
+}
+
+/// Formats a number for a table: thousands separators for large values, sensible decimals.
+func formatNumber(_ value: Double?) -> String {
+    guard let value else { return "-" }
+    let magnitude = abs(value)
+    if magnitude >= 100_000 { return groupThousands(value.rounded()) }
+    if magnitude >= 1000 { return String(format: "%.0f", value) }
+    if magnitude >= 100 { return String(format: "%.1f", value) }
+    if magnitude >= 1 { return String(format: "%.2f", value) }
+    if magnitude == 0 { return "0" }
+    return String(format: "%.3f", value)
+}
+
+func groupThousands(_ value: Double) -> String {
+    let digits = String(Int64(abs(value)))
+    var grouped = ""
+    for (i, c) in digits.reversed().enumerated() {
+        if i > 0 && i % 3 == 0 { grouped.append(",") }
+        grouped.append(c)
+    }
+    return (value < 0 ? "-" : "") + String(grouped.reversed())
+}
+
+func pad(_ s: String, _ width: Int, right: Bool = true) -> String {
+    if s.count >= width { return s }
+    let padding = String(repeating: " ", count: width - s.count)
+    return right ? padding + s : s + padding
+}
+
+/// Quotes a CSV field when it needs it.
+func csvField(_ s: String) -> String {
+    s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+}
