@@ -8,6 +8,7 @@ extension Simulation {
     /// forced to settle (seed 002 L187-L217; seed 003 L11, L25; seed 004 L58-L68).
     mutating func runTheCollectivizationCampaign() {
         let p = parameters
+        state.lastCollectivizedGain = 0
         guard let turn = state.greatTurnYear, year > turn, state.leader.isStalinist else { return }
         var gain = p.collectivizationCampaignSpeed * (1 - state.collectivizedShare)
         let firstYear = state.campaignYears == 0
@@ -15,6 +16,7 @@ extension Simulation {
         let retreat = stream.bernoulli(p.collectivizationRetreatProbability)
         if firstYear && retreat { gain *= 1 - p.collectivizationRetreatShareOfGain }
         state.collectivizedShare += gain
+        state.lastCollectivizedGain = gain
         state.campaignYears += 1
         scratch.collectivizedGain = gain
 

@@ -18,10 +18,14 @@ extension Simulation {
         let ruralStress = min(1, max(0, 1 - ruralFoodLeft / ruralNeed))
         scratch.foodStress = max(urbanStress, ruralStress)
 
-        let exports = min(plan * (1 - leadership.relief * scratch.foodStress), max(0, stateGrain))
+        // Towns are fed first (rations, passports); exports take what is left, cut further by a
+        // leadership that sees hunger.
+        let afterTowns = stateGrain + scratch.privateSalesMt - urbanGrainNeedMt
+        let admitted = scratch.famineAdmitted || leadership.relief >= 0.5
+        let exports = min(plan * (admitted ? 1 - scratch.foodStress : 1), max(0, min(stateGrain, afterTowns)))
         record.grainExportsMt = exports
-        // Relief imports only when hunger is real, not at the first pinch.
-        scratch.reliefImportsMt = scratch.foodStress > 0.05
+        // Relief imports only when hunger is real and admitted, not at the first pinch.
+        scratch.reliefImportsMt = scratch.foodStress > 0.05 && admitted
             ? leadership.relief * p.reliefImportMaxMt * scratch.foodStress : 0
         record.grainImportsMt = scratch.reliefImportsMt
     }

@@ -14,8 +14,10 @@ extension Simulation {
         scratch.draftFactor = pow(max(draftPower, 0.01) / baseline.draftPower, p.draftPowerElasticity)
 
         // Peasants who expect confiscation sow and reap with less care; collective fields pay badly.
+        // Newly formed farms lack horses, seed and managers for a season.
         let incentiveFactor = pow(state.peasantTrust, p.trustYieldElasticity)
             * (1 - p.kolkhozYieldPenalty * state.collectivizedShare)
+            * max(0.3, 1 - p.campaignDisruptionPerShare * state.lastCollectivizedGain)
 
         // Weather is always drawn, so replay runs keep the same later chance events.
         var weather = stream.lognormalFactor(sigma: p.weatherLogSD)

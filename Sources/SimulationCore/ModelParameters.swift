@@ -57,6 +57,7 @@ public struct ModelParameters: Sendable, Equatable {
     public var draftPowerElasticity = 0.0
     public var trustYieldElasticity = 0.0
     public var kolkhozYieldPenalty = 0.0
+    public var campaignDisruptionPerShare = 0.0
     public var historicalWeather = YearTable()
 
     // Scissors and peasant marketing
@@ -75,6 +76,7 @@ public struct ModelParameters: Sendable, Equatable {
     public var coercionCrisisThreshold = 0.0
     public var crisisPressureMemory = 0.0
     public var coercionExtractionShare = 0.0
+    public var quotaEnforcementShare = 0.0
     public var coercionFoodFloor = 0.0
     public var coercionArrestsM = 0.0
     public var coercionTrustDamage = 0.0
@@ -102,6 +104,8 @@ public struct ModelParameters: Sendable, Equatable {
     public var pastoralPopulationM = 0.0
     public var pastoralSedentarizationLethality = 0.0
     public var reliefMaxProcurementCut = 0.0
+    public var campaignFamineDenial = 0.0
+    public var famineDenialCampaignYears = 0.0
     public var reliefImportMaxMt = 0.0
 
     // Livestock

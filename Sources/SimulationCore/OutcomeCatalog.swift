@@ -114,6 +114,8 @@ public enum OutcomeCatalog {
         .init(name: "consumer_capital", unit: "output units") { $0.consumerCapital },
         .init(name: "horses_m", unit: "million head") { $0.horsesM },
         .init(name: "cattle_m", unit: "million head") { $0.cattleM },
+        .init(name: "tractors_m_horse_equivalent", unit: "million horse-equivalents") { $0.tractorsMHorseEquivalent },
+        .init(name: "peasant_trust", unit: "0-1") { $0.peasantTrust },
         .init(name: "collectivized_share", unit: "share") { $0.collectivizedShare },
         .init(name: "coercion", unit: "0-1") { $0.coercion },
         .init(name: "unrest", unit: "index") { $0.unrest },

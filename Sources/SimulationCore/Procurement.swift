@@ -11,6 +11,17 @@ extension Simulation {
 
     var urbanGrainNeedMt: Double { state.urbanPopulationM * parameters.urbanGrainNeedTonnesPerPerson }
 
+    /// Whether the leadership admits hunger this year: drawn with its relief propensity, which the
+    /// first years of a collectivization campaign damp (hunger blamed on kulak sabotage, seed 002 L253).
+    mutating func famineAdmitted(hunger: Double) -> Bool {
+        let p = parameters
+        var willingness = p.propensities(of: state.leader).relief
+        if state.campaignYears >= 1 && Double(state.campaignYears) <= p.famineDenialCampaignYears {
+            willingness *= 1 - p.campaignFamineDenial
+        }
+        return stream.uniform() < willingness
+    }
+
     /// The state sets a plan for towns, army and exports; takes the collective farms' quota on the
     /// *planned* harvest, whatever the real one; and when voluntary sales fall short, a leadership
     /// may turn to "extraordinary measures" against the individual peasants (seed 002 L9, L31, L69;
@@ -30,7 +41,8 @@ extension Simulation {
         let kolkhozHunger = scratch.kolkhozFoodNeedMt > 0
             ? min(1, max(0, 1 - kolkhozFoodLeft / scratch.kolkhozFoodNeedMt)) : 0
         // A leadership that admits the famine cuts the quota; one that hides it does not (seed 002 L253).
-        quota *= 1 - leadership.relief * p.reliefMaxProcurementCut * kolkhozHunger
+        scratch.famineAdmitted = famineAdmitted(hunger: kolkhozHunger)
+        if scratch.famineAdmitted { quota *= 1 - p.reliefMaxProcurementCut * kolkhozHunger }
         // In the worst years even seed grain was taken: half the seed is all that is safe.
         let farmQuotaTaken = min(quota, max(0, scratch.kolkhozRetainedMt - 0.5 * scratch.kolkhozSeedMt))
         scratch.kolkhozRetainedMt -= farmQuotaTaken
@@ -48,7 +60,19 @@ extension Simulation {
         let feedNeed = (1 - state.collectivizedShare)
             * (state.horsesM * p.feedPerHorseTonnes + state.cattleM * p.feedPerCattleTonnes)
         let floor = p.coercionFoodFloor * (scratch.individualFoodNeedMt + feedNeed) + scratch.individualSeedMt
-        let seized = coercion * p.coercionExtractionShare * max(0, scratch.individualRetainedMt - floor)
+        let aboveFloor = max(0, scratch.individualRetainedMt - floor)
+        let seized: Double
+        if state.greatTurnYear == nil {
+            // Extraordinary measures aim at the plan: they close the gap, no more (1928-29).
+            seized = coercion * p.coercionExtractionShare * min(aboveFloor, plan * shortfall)
+        } else {
+            // After the turn individual farms owe firm deliveries on their planned harvest too,
+            // enforced as far as the leadership is coercive.
+            let enforcement = max(coercion, leadership.coercion)
+            let individualQuota = p.kolkhozProcurementShare * (1 - state.collectivizedShare) * plannedHarvest
+            seized = min(enforcement * p.quotaEnforcementShare * aboveFloor,
+                         max(0, individualQuota - scratch.voluntarySalesMt))
+        }
         scratch.individualRetainedMt -= seized
 
         // Private traders buy part of what is sold freely; coercion and the Great Turn drive them out.

@@ -113,6 +113,8 @@ public struct Simulation {
         record.urbanPopulationM = state.urbanPopulationM
         record.campPopulationM = state.campPopulationM
         record.horsesM = state.horsesM
+        record.tractorsMHorseEquivalent = state.tractorsMHorseEquivalent
+        record.peasantTrust = state.peasantTrust
         record.cattleM = state.cattleM
         record.collectivizedShare = state.collectivizedShare
         record.unrest = state.ruralUnrest + state.urbanUnrest
@@ -142,6 +144,7 @@ struct YearScratch {
     var privateSalesMt = 0.0
     var stateGrainMt = 0.0
     var foodStress = 0.0
+    var famineAdmitted = false
     var collectivizedGain = 0.0
     /// The collectivized share the year's harvest was sown under (the campaign changes it later in the year).
     var collectivizedShareAtHarvest = 0.0

@@ -44,6 +44,8 @@ public struct WorldState: Sendable {
     /// The year forced collectivization was decided (the "Great Turn"), if it was.
     public var greatTurnYear: Int?
     public var campaignYears = 0
+    /// Share collectivized in the last campaign year: the new farms are not yet working.
+    public var lastCollectivizedGain = 0.0
     /// Accumulated procurement crisis: this year's shortfall plus half of last year's pressure.
     public var crisisPressure = 0.0
     public var ruralUnrest = 0.0

@@ -44,6 +44,8 @@ public struct YearRecord: Sendable, Equatable {
 
     // Agriculture and politics
     public var horsesM = 0.0
+    public var tractorsMHorseEquivalent = 0.0
+    public var peasantTrust = 0.0
     public var cattleM = 0.0
     public var collectivizedShare = 0.0
     public var coercion = 0.0

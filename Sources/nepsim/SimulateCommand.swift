@@ -30,7 +30,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Output format: table, csv or json.")
     var format: OutputFormat = .table
 
-    @Flag(help: "Also print the median of every yearly series, year by year (table format).")
+    @Flag(help: "Also print the median of every yearly series, year by year (a table, or `yearlyMedians` in JSON).")
     var yearly = false
 
     func validate() throws {
@@ -60,9 +60,16 @@ struct SimulateCommand: ParsableCommand {
             print(table(statistics, scenario: scenario))
             if yearly { print("\n" + yearlyMedians(series)) }
         case .csv: print(csv(statistics))
-        case .json: try printJSON(SimulationSummaryJSON(scenario: scenario.name, runs: runs, seed: options.seed,
-                                                        weather: options.weather.rawValue, design: options.design.rawValue,
-                                                        statistics: statistics))
+        case .json:
+            var summary = SimulationSummaryJSON(scenario: scenario.name, runs: runs, seed: options.seed,
+                                                weather: options.weather.rawValue, design: options.design.rawValue,
+                                                statistics: statistics)
+            if yearly {
+                summary.yearlyMedians = Dictionary(uniqueKeysWithValues: zip(OutcomeCatalog.series, series).map { definition, years in
+                    (definition.name, years.map { QuantileSummary(values: $0).p50 ?? .nan })
+                })
+            }
+            try printJSON(summary)
         }
     }
 
@@ -141,6 +148,8 @@ struct SimulationSummaryJSON: Encodable {
     let numeric: [String: Numeric]
     let events: [String: Event]
     let labels: [String: [String: Double]]
+    /// With --yearly: each series' median, 1927 ... 1940.
+    var yearlyMedians: [String: [Double]]?
 
     init(scenario: String, runs: Int, seed: UInt64, weather: String, design: String, statistics: OutcomeStatistics) {
         self.scenario = scenario

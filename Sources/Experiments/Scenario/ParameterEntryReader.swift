@@ -23,13 +23,12 @@ struct ParameterEntryReader {
         let source = readSource(fields)
         guard let kind = readKind(fields) else { return nil }
         let fieldsKnown = checkFieldNames(fields, kind: kind)
-        guard let distribution = readDistribution(fields, kind: kind), fieldsKnown, let source else {
-            return nil
-        }
+        guard let distribution = readDistribution(fields, kind: kind) else { return nil }
         if let message = DomainCheck.problem(with: distribution, in: spec.domain) {
             problems.add(.outsideDomain, at: path, message)
             return nil
         }
+        guard fieldsKnown, let source else { return nil }
         return (distribution, source)
     }
 

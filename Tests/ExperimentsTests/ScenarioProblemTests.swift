@@ -1,0 +1,333 @@
+import XCTest
+import SimulationCore
+@testable import Experiments
+
+/// One test per kind of bad input: each must be refused with a message naming the file, the key
+/// and what was expected, never a crash.
+final class ScenarioProblemTests: XCTestCase {
+    private let file = "scenarios/bad.toml"
+
+    /// A complete scenario with one parameter's entry replaced by `rhs`; returns the text and the
+    /// line it was written on.
+    private func scenario(setting name: String, to rhs: String) -> (text: String, line: Int?) {
+        let text = ScenarioFixtures.completeText(overrides: [name: rhs])
+        return (text, ScenarioFixtures.line(of: "\(name) = ", in: text))
+    }
+
+    // MARK: Files
+
+    func testMissingFileIsReported() {
+        let path = ScenarioFixtures.temporaryDirectory().appendingPathComponent("nope.toml").path
+        do {
+            _ = try Scenario.load(path: path)
+            XCTFail("a missing file must not load")
+        } catch {
+            XCTAssertEqual(error.problems.map(\.kind), [.unreadableFile])
+            XCTAssertTrue(error.description.hasPrefix(path + ": "), error.description)
+            XCTAssertTrue(error.description.contains("no such file"), error.description)
+        }
+    }
+
+    func testUnreadableFileIsReported() throws {
+        let directory = ScenarioFixtures.temporaryDirectory()
+        let binary = directory.appendingPathComponent("binary.toml")
+        try Data([0xFF, 0xFE, 0x00, 0xC3]).write(to: binary)
+        for path in [binary.path, directory.path] {
+            do {
+                _ = try Scenario.load(path: path)
+                XCTFail("\(path) must not load")
+            } catch {
+                XCTAssertEqual(error.problems.map(\.kind), [.unreadableFile])
+                XCTAssertTrue(error.description.hasPrefix(path + ": cannot read the scenario file"), error.description)
+                XCTAssertTrue(error.description.contains("UTF-8") || error.description.contains("directory"), error.description)
+            }
+        }
+    }
+
+    // MARK: Syntax and structure
+
+    func testSyntaxErrorGivesLineAndColumn() {
+        let text = "[scenario]\nname = \"x\"\ntitle = = \"y\"\n"
+        let problem = onlyProblem(.syntax, parsing: text, file: file)
+        XCTAssertEqual(problem?.line, 3)
+        XCTAssertNotNil(problem?.column)
+        XCTAssertTrue(problem?.description.hasPrefix("\(file):3:") ?? false, problem?.description ?? "")
+        XCTAssertTrue(problem?.message.contains("TOML syntax error at line 3") ?? false, problem?.description ?? "")
+    }
+
+    func testUnknownTopLevelTableIsReported() {
+        let text = ScenarioFixtures.completeText(extra: "[parameter]\nx = 1")
+        let problem = onlyProblem(.unknownKey, parsing: text, file: file)
+        assertDescribes(problem, key: "parameter", line: ScenarioFixtures.line(of: "[parameter]", in: text),
+                        ["unknown top-level table [parameter]", "only [scenario] and [parameters]", "did you mean 'parameters'?"])
+    }
+
+    func testUnknownScenarioKeyIsReported() {
+        let text = ScenarioFixtures.completeText().replacingOccurrences(of: "title = ", with: "titel = ")
+        let found = problems(parsing: text, file: file)
+        XCTAssertEqual(Set(found.map(\.kind)), [.unknownKey, .missingField])
+        let unknown = found.first { $0.kind == .unknownKey }
+        assertDescribes(unknown, key: "scenario.titel", line: ScenarioFixtures.line(of: "titel", in: text),
+                        ["unknown key 'titel' in [scenario]", "name, title, description and extends", "did you mean 'title'?"])
+    }
+
+    func testUnknownParameterSuggestsTheNearestName() {
+        let text = ScenarioFixtures.completeText().replacingOccurrences(
+            of: "[parameters]\n", with: "[parameters]\ndrought_probabilty = { value = 0.1, source = \"j\" }\n")
+        let problem = onlyProblem(.unknownParameter, parsing: text, file: file)
+        assertDescribes(problem, key: "parameters.drought_probabilty",
+                        line: ScenarioFixtures.line(of: "drought_probabilty", in: text),
+                        ["unknown parameter 'drought_probabilty'", "parameter catalog", "did you mean 'drought_probability'?"])
+    }
+
+    // MARK: Distributions
+
+    func testUnknownDistributionListsTheValidOnes() {
+        let (text, line) = scenario(setting: "drought_probability",
+                                    to: "{ distribution = \"gaussian\", mean = 0.2, sd = 0.1, source = \"j\" }")
+        let problem = onlyProblem(.unknownDistribution, parsing: text, file: file)
+        assertDescribes(problem, key: "parameters.drought_probability.distribution", line: line,
+                        ["unknown distribution 'gaussian'",
+                         "fixed, uniform, normal, truncated_normal, lognormal, beta or choice"])
+    }
+
+    func testUnknownFieldIsReported() {
+        let (text, line) = scenario(setting: "weather_log_sd",
+                                    to: "{ distribution = \"uniform\", low = 0.05, high = 0.09, hihg = 1, source = \"j\" }")
+        let problem = onlyProblem(.unknownField, parsing: text, file: file)
+        assertDescribes(problem, key: "parameters.weather_log_sd.hihg", line: line,
+                        ["unknown field 'hihg' for a uniform distribution", "low, high and source", "did you mean 'high'?"])
+    }
+
+    func testMissingFieldIsReported() {
+        let (text, line) = scenario(setting: "harvest_trend_growth",
+                                    to: "{ distribution = \"normal\", mean = 0.01, source = \"j\" }")
+        let problem = onlyProblem(.missingField, parsing: text, file: file)
+        assertDescribes(problem, key: "parameters.harvest_trend_growth.sd", line: line,
+                        ["missing field 'sd'", "a normal distribution needs mean and sd"])
+    }
+
+    func testMissingDistributionAndValueIsReported() {
+        let (text, line) = scenario(setting: "harvest_trend_growth", to: "{ low = 0, high = 1, source = \"j\" }")
+        let problem = onlyProblem(.missingField, parsing: text, file: file)
+        assertDescribes(problem, key: "parameters.harvest_trend_growth", line: line,
+                        ["missing `distribution`", "or `value` for a fixed parameter"])
+    }
+
+    // MARK: Types and values
+
+    func testStringForANumberIsReported() {
+        let (text, line) = scenario(setting: "drought_probability", to: "{ value = \"0.2\", source = \"j\" }")
+        let problem = onlyProblem(.wrongType, parsing: text, file: file)
+        assertDescribes(problem, key: "parameters.drought_probability.value", line: line,
+                        ["expected a number, but found the string \"0.2\"", "remove the quotes"])
+    }
+
+    func testBareNumberSaysHowToWriteATable() {
+        let (text, line) = scenario(setting: "harvest_trend_1927_mt", to: "3")
+        let problem = onlyProblem(.wrongType, parsing: text, file: file)
+        assertDescribes(problem, key: "parameters.harvest_trend_1927_mt", line: line,
+                        ["found the integer 3", "`harvest_trend_1927_mt = { value = 3, source = \"...\" }`"])
+    }
+
+    func testMissingSourceIsReported() {
+        let (text, line) = scenario(setting: "drought_probability", to: "{ value = 0.2 }")
+        let problem = onlyProblem(.missingSource, parsing: text, file: file)
+        assertDescribes(problem, key: "parameters.drought_probability", line: line,
+                        ["missing `source`", "a citation, or the word \"judgement\""])
+    }
+
+    func testEmptySourceIsReported() {
+        let (text, line) = scenario(setting: "drought_probability", to: "{ value = 0.2, source = \"  \" }")
+        let problem = onlyProblem(.missingSource, parsing: text, file: file)
+        assertDescribes(problem, key: "parameters.drought_probability.source", line: line,
+                        ["the source is empty", "\"judgement\""])
+    }
+
+    func testNaNAndInfinityAreRefused() {
+        for (written, shown) in [("nan", "nan"), ("inf", "inf"), ("-inf", "-inf")] {
+            let (text, line) = scenario(setting: "harvest_trend_growth", to: "{ value = \(written), source = \"j\" }")
+            let problem = onlyProblem(.notFinite, parsing: text, file: file)
+            assertDescribes(problem, key: "parameters.harvest_trend_growth.value", line: line,
+                            ["expected a finite number, but found \(shown)"])
+        }
+    }
+
+    // MARK: Domains
+
+    func testSupportOutsideTheDomainIsReportedAsSpecified() {
+        let (text, line) = scenario(setting: "drought_probability",
+                                    to: "{ distribution = \"uniform\", low = 0.1, high = 1.4, source = \"judgement\" }")
+        let problem = onlyProblem(.outsideDomain, parsing: text, file: file)
+        XCTAssertEqual(problem?.description,
+                       "\(file):\(line!): parameters.drought_probability: expected a probability or share between 0 and 1,"
+                       + " but the distribution uniform(low 0.1, high 1.4) reaches 1.4")
+    }
+
+    func testUnboundedDistributionOnAProbabilitySuggestsABoundedOne() {
+        let (text, line) = scenario(setting: "drought_probability",
+                                    to: "{ distribution = \"normal\", mean = 0.2, sd = 0.05, source = \"j\" }")
+        let problem = onlyProblem(.outsideDomain, parsing: text, file: file)
+        assertDescribes(problem, key: "parameters.drought_probability", line: line,
+                        ["expected a probability or share between 0 and 1", "normal(mean 0.2, sd 0.05) is unbounded",
+                         "use truncated_normal", "or beta"])
+    }
+
+    func testNegativeQuantityIsReported() {
+        let (text, line) = scenario(setting: "initial_rural_population_m", to: "{ value = -1, source = \"j\" }")
+        let problem = onlyProblem(.outsideDomain, parsing: text, file: file)
+        assertDescribes(problem, key: "parameters.initial_rural_population_m", line: line,
+                        ["expected a non-negative number, but the value is -1"])
+    }
+
+    func testYearOutsideItsRangeIsReported() {
+        let (text, line) = scenario(setting: "depression_onset_mean_year",
+                                    to: "{ distribution = \"choice\", values = [1929, 1950], weights = [1, 1], source = \"j\" }")
+        let problem = onlyProblem(.outsideDomain, parsing: text, file: file)
+        assertDescribes(problem, key: "parameters.depression_onset_mean_year", line: line,
+                        ["expected a number between 1927 and 1941", "includes 1950"])
+    }
+
+    // MARK: Shapes
+
+    func testInvertedBoundsAreReported() {
+        let (text, line) = scenario(setting: "weather_log_sd",
+                                    to: "{ distribution = \"uniform\", low = 0.09, high = 0.05, source = \"j\" }")
+        let problem = onlyProblem(.invertedBounds, parsing: text, file: file)
+        assertDescribes(problem, key: "parameters.weather_log_sd", line: line,
+                        ["low (0.09) is greater than high (0.05)", "needs low < high"])
+    }
+
+    func testEqualUniformBoundsSuggestAFixedValue() {
+        let (text, line) = scenario(setting: "weather_log_sd",
+                                    to: "{ distribution = \"uniform\", low = 0.05, high = 0.05, source = \"j\" }")
+        let problem = onlyProblem(.invertedBounds, parsing: text, file: file)
+        assertDescribes(problem, key: "parameters.weather_log_sd", line: line,
+                        ["low and high are both 0.05", "`{ value = 0.05, source = \"...\" }`"])
+    }
+
+    func testNonPositiveShapeParametersAreReported() {
+        let cases: [(name: String, rhs: String, key: String, fragment: String)] = [
+            ("harvest_trend_growth", "{ distribution = \"normal\", mean = 0, sd = 0, source = \"j\" }", "sd",
+             "sd must be positive for a normal distribution, but it is 0"),
+            ("weather_log_sd", "{ distribution = \"lognormal\", median = 0.07, sigma = -0.2, source = \"j\" }", "sigma",
+             "sigma must be positive for a lognormal distribution, but it is -0.2"),
+            ("drought_probability", "{ distribution = \"beta\", alpha = 0, beta = 8, source = \"j\" }", "alpha",
+             "alpha must be positive for a beta distribution, but it is 0"),
+            ("drought_probability", "{ distribution = \"beta\", alpha = 2, beta = -1, source = \"j\" }", "beta",
+             "beta must be positive for a beta distribution, but it is -1"),
+        ]
+        for c in cases {
+            let (text, line) = scenario(setting: c.name, to: c.rhs)
+            let problem = onlyProblem(.invalidShape, parsing: text, file: file)
+            assertDescribes(problem, key: "parameters.\(c.name).\(c.key)", line: line, [c.fragment])
+        }
+    }
+
+    func testMalformedChoicesAreReported() {
+        let cases: [(rhs: String, key: String, fragment: String)] = [
+            ("values = [1929, 1930], weights = [1]", "weights",
+             "one weight per value, but there are 2 values and 1 weights"),
+            ("values = []", "values", "at least one value, but `values` is empty"),
+            ("values = [1929, 1930], weights = [1, -0.5]", "weights", "must not be negative, but weight 2 is -0.5"),
+            ("values = [1929, 1930], weights = [0, 0]", "weights", "the weights add up to 0"),
+        ]
+        for c in cases {
+            let (text, line) = scenario(setting: "depression_onset_mean_year",
+                                        to: "{ distribution = \"choice\", \(c.rhs), source = \"j\" }")
+            let problem = onlyProblem(.invalidChoice, parsing: text, file: file)
+            assertDescribes(problem, key: "parameters.depression_onset_mean_year.\(c.key)", line: line, [c.fragment])
+        }
+    }
+
+    // MARK: Completeness and the header
+
+    func testMissingParametersAreListedByMechanismWithAHint() {
+        let omitted: Set = ["drought_probability", "weather_log_sd", "camp_release_rate"]
+        let text = ScenarioFixtures.completeText(omit: omitted)
+        let found = problems(parsing: text, file: file)
+        XCTAssertTrue(found.allSatisfy { $0.kind == .missingParameters && $0.keyPath == "parameters" })
+        let all = found.map(\.description).joined(separator: "\n")
+        XCTAssertTrue(found.first?.message.contains("3 required parameters are missing") ?? false, all)
+        XCTAssertTrue(all.contains("value = ..., source = \"...\""), all)
+        XCTAssertTrue(all.contains("missing Harvest parameters: weather_log_sd, drought_probability"), all)
+        XCTAssertTrue(all.contains("missing Camps parameter: camp_release_rate"), all)
+        XCTAssertTrue(found.allSatisfy { $0.description.hasPrefix(file) }, all)
+    }
+
+    func testMissingNameAndTitleAreReported() {
+        let text = ScenarioFixtures.completeText()
+            .replacingOccurrences(of: "name = \"fixture\"\n", with: "")
+            .replacingOccurrences(of: "title = \"A fixture\"\n", with: "")
+        let found = problems(parsing: text, file: file)
+        XCTAssertEqual(found.map(\.kind), [.missingField, .missingField])
+        assertDescribes(found.first { $0.keyPath == "scenario.name" }, key: "scenario.name",
+                        line: ScenarioFixtures.line(of: "[scenario]", in: text), ["missing `name`", "lowercase letters"])
+        assertDescribes(found.first { $0.keyPath == "scenario.title" }, key: "scenario.title",
+                        line: ScenarioFixtures.line(of: "[scenario]", in: text), ["missing `title`"])
+    }
+
+    func testInvalidNameIsReported() {
+        let text = ScenarioFixtures.completeText(name: "Our Timeline")
+        let problem = onlyProblem(.invalidName, parsing: text, file: file)
+        assertDescribes(problem, key: "scenario.name", line: ScenarioFixtures.line(of: "name =", in: text),
+                        ["\"Our Timeline\"", "lowercase letters, digits, '-' and '_'"])
+    }
+
+    func testEveryProblemInAFileIsReportedAtOnce() {
+        let text = ScenarioFixtures.completeText(overrides: [
+            "drought_probability": "{ value = 1.5, source = \"j\" }",
+            "weather_log_sd": "{ distribution = \"uniform\", low = 0.05, source = \"j\" }",
+            "harvest_trend_growth": "{ value = 0.01 }",
+            // Two problems in one entry: no source, and an unbounded distribution on a probability.
+            "kolkhoz_yield_penalty": "{ distribution = \"normal\", mean = 0.2, sd = 0.05 }",
+        ])
+        let found = problems(parsing: text, file: file)
+        XCTAssertEqual(found.map(\.keyPath).sorted(), ["parameters.drought_probability", "parameters.harvest_trend_growth",
+                                                       "parameters.kolkhoz_yield_penalty", "parameters.kolkhoz_yield_penalty",
+                                                       "parameters.weather_log_sd.high"])
+        XCTAssertEqual(Set(found.filter { $0.keyPath == "parameters.kolkhoz_yield_penalty" }.map(\.kind)),
+                       [.missingSource, .outsideDomain])
+        XCTAssertEqual(found.compactMap(\.line), found.compactMap(\.line).sorted(), "problems come in line order")
+    }
+
+    // MARK: Extends
+
+    func testExtendsCycleIsReported() {
+        let directory = ScenarioFixtures.temporaryDirectory()
+        let a = directory.appendingPathComponent("a.toml"), b = directory.appendingPathComponent("b.toml")
+        ScenarioFixtures.write(ScenarioFixtures.completeText(name: "a", extends: "b.toml"), to: a)
+        let bText = "[scenario]\nname = \"b\"\ntitle = \"B\"\nextends = \"./a.toml\"\n"
+        ScenarioFixtures.write(bText, to: b)
+        do {
+            _ = try Scenario.load(path: a.path)
+            XCTFail("a cycle must not load")
+        } catch {
+            XCTAssertEqual(error.problems.map(\.kind), [.extendsCycle])
+            let problem = error.problems.first
+            XCTAssertEqual(problem?.file, b.path)
+            XCTAssertEqual(problem?.line, 4)
+            XCTAssertEqual(problem?.keyPath, "scenario.extends")
+            XCTAssertTrue(problem?.message.contains("\(a.path) -> \(b.path) -> \(a.path)") ?? false, error.description)
+            XCTAssertTrue(problem?.message.contains("cannot extend itself") ?? false, error.description)
+        }
+    }
+
+    func testMissingBaseIsReported() {
+        let text = ScenarioFixtures.completeText(extends: "base/none.toml")
+        let problem = onlyProblem(.unreadableFile, parsing: text, file: file)
+        assertDescribes(problem, key: "scenario.extends", line: ScenarioFixtures.line(of: "extends =", in: text),
+                        ["cannot read the base scenario \"base/none.toml\"", "no such file", "scenarios/base/none.toml",
+                         "relative to this file's directory"])
+    }
+
+    func testProblemsInABaseNameTheBase() {
+        let directory = ScenarioFixtures.temporaryDirectory()
+        let baseText = ScenarioFixtures.completeText(name: "base", overrides: ["drought_probability": "{ value = 2, source = \"j\" }"])
+        ScenarioFixtures.write(baseText, to: directory.appendingPathComponent("base.toml"))
+        let top = directory.appendingPathComponent("top.toml").path
+        let problem = onlyProblem(.outsideDomain, parsing: "[scenario]\nname = \"top\"\ntitle = \"T\"\nextends = \"base.toml\"\n", file: top)
+        XCTAssertEqual(problem?.file, directory.appendingPathComponent("base.toml").path)
+        XCTAssertEqual(problem?.line, ScenarioFixtures.line(of: "drought_probability =", in: baseText))
+    }
+}
