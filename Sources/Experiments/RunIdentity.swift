@@ -12,8 +12,13 @@ public struct RunIdentity: Sendable, Hashable {
         self.replication = replication
     }
 
-    /// The stream of chance inside this run.
+    /// The stream of chance inside this run (attempts, successions, riots, decisions).
     public var chanceStream: RandomStream {
         RandomStream(seed: seed, point: point, replication: replication, purpose: .runChance)
+    }
+
+    /// The run's weather, apart from every other chance event.
+    public var weatherStream: RandomStream {
+        RandomStream(seed: seed, point: point, replication: replication, purpose: .weather)
     }
 }

@@ -19,9 +19,10 @@ extension Simulation {
             * (1 - p.kolkhozYieldPenalty * state.collectivizedShare)
             * max(0.3, 1 - p.campaignDisruptionPerShare * state.lastCollectivizedGain)
 
-        // Weather is always drawn, so replay runs keep the same later chance events.
-        var weather = stream.lognormalFactor(sigma: p.weatherLogSD)
-        let drought = stream.bernoulli(p.droughtProbability)
+        // Weather has its own stream and is always drawn: the same run identity sees the same
+        // weather under any scenario, and replay mode changes nothing else.
+        var weather = weatherStream.lognormalFactor(sigma: p.weatherLogSD)
+        let drought = weatherStream.bernoulli(p.droughtProbability)
         if drought { weather *= p.droughtHarvestFactor }
         if weatherMode == .historical { weather = p.historicalWeather[year] }
         record.weatherFactor = weather

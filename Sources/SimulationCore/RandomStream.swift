@@ -11,6 +11,10 @@ public enum StreamPurpose: UInt32, Sendable {
     case designSampling = 1
     /// Latin hypercube jitter and permutations.
     case latinHypercube = 2
+    /// The weather of one run, kept apart from every other chance event so that the same run
+    /// identity sees the same weather in every scenario and policy (common random numbers), and
+    /// replay mode changes nothing but the weather.
+    case weather = 3
 }
 
 // MARK: - RandomStream

@@ -2,11 +2,10 @@ import Foundation
 
 /// Where a run's weather comes from.
 public enum WeatherMode: String, Sendable, CaseIterable {
-    /// Drawn each year from the run's stream: lognormal spread plus droughts.
+    /// Drawn each year from the run's weather stream: lognormal spread plus droughts.
     case random
     /// Replay: each year's weather fixed to the factor implied by the recorded harvest
-    /// (`historical_weather_YYYY`). The draws are still made, so every other chance event is the
-    /// same as in the random-weather run of the same identity.
+    /// (`historical_weather_YYYY`). Other chance events come from their own stream.
     case historical
 }
 
@@ -18,6 +17,7 @@ public struct Simulation {
     public let parameters: ModelParameters
     public let weatherMode: WeatherMode
     @usableFromInline var stream: RandomStream
+    @usableFromInline var weatherStream: RandomStream
     public internal(set) var state: WorldState
     var events = RunEvents()
     var depression: DepressionPath
@@ -32,10 +32,10 @@ public struct Simulation {
     /// Runs 1927-1940 and returns the outcomes. `series` is cleared and receives one record a year;
     /// pass the same array each time to avoid allocating.
     public static func run(
-        parameters: ModelParameters, stream: RandomStream, weather: WeatherMode = .random,
-        series: inout [YearRecord]
+        parameters: ModelParameters, stream: RandomStream, weatherStream: RandomStream,
+        weather: WeatherMode = .random, series: inout [YearRecord]
     ) -> RunOutcomes {
-        var simulation = Simulation(parameters: parameters, stream: stream, weather: weather)
+        var simulation = Simulation(parameters: parameters, stream: stream, weatherStream: weatherStream, weather: weather)
         series.removeAll(keepingCapacity: true)
         for year in YearTable.years {
             simulation.simulateYear(year)
@@ -45,10 +45,11 @@ public struct Simulation {
                                      depression: simulation.depression, parameters: parameters)
     }
 
-    init(parameters p: ModelParameters, stream: RandomStream, weather: WeatherMode) {
+    init(parameters p: ModelParameters, stream: RandomStream, weatherStream: RandomStream, weather: WeatherMode) {
         parameters = p
         weatherMode = weather
         self.stream = stream
+        self.weatherStream = weatherStream
         let stalinist = p.stalin
         state = WorldState(
             ruralPopulationM: p.initialRuralPopulationM,

@@ -33,7 +33,8 @@ public struct RunPlan: Sendable {
     public func run(point: UInt64, replication: UInt32, parameters: ModelParameters,
                     series: inout [YearRecord]) -> RunOutcomes {
         let identity = RunIdentity(seed: seed, point: point, replication: replication)
-        return Simulation.run(parameters: parameters, stream: identity.chanceStream, weather: weather, series: &series)
+        return Simulation.run(parameters: parameters, stream: identity.chanceStream,
+                              weatherStream: identity.weatherStream, weather: weather, series: &series)
     }
 
     public func run(point: UInt64, replication: UInt32, series: inout [YearRecord]) -> RunOutcomes {
