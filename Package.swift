@@ -31,5 +31,7 @@ let package = Package(
         ),
         .testTarget(name: "SimulationCoreTests", dependencies: ["SimulationCore", "Experiments"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "SimulationCore"]),
+        // End-to-end tests of the command-line tool: they run the built `nepsim` binary.
+        .testTarget(name: "NepsimCLITests", dependencies: ["nepsim"]),
     ]
 )
