@@ -304,10 +304,13 @@ extension ModelParameters {
     /// recorded harvest.
     static let historicalWeatherCatalog: [ParameterSpec] = YearTable.years.map { year in
         let path: WritableKeyPath<ModelParameters, Double> = \ModelParameters.historicalWeather[year]
+        // The table's values are stored inline, one Double a year.
+        let offset = MemoryLayout<ModelParameters>.offset(of: \ModelParameters.historicalWeather)!
+            + (year - YearTable.firstYear) * MemoryLayout<Double>.stride
         return ParameterSpec(
             "historical_weather_\(year)", path, mechanism: "Harvest",
             unit: "multiplier", domain: .positive,
-            "Weather factor of \(year) implied by the recorded harvest (replay mode)")
+            "Weather factor of \(year) implied by the recorded harvest (replay mode)", byteOffset: offset)
     }
 
     /// `<leadership>_<propensity>` for each leadership profile.

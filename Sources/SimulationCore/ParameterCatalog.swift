@@ -51,10 +51,13 @@ public struct ParameterSpec: @unchecked Sendable {  // key paths are immutable v
     public let domain: ParameterDomain
     public let summary: String
     let keyPath: WritableKeyPath<ModelParameters, Double>
+    /// Where the value sits inside `ModelParameters`. Writing through a byte offset touches no
+    /// shared object, so threads drawing design points do not contend on key-path reference counts.
+    public let byteOffset: Int
 
     public init(
         _ name: String, _ keyPath: WritableKeyPath<ModelParameters, Double>,
-        mechanism: String, unit: String, domain: ParameterDomain, _ summary: String
+        mechanism: String, unit: String, domain: ParameterDomain, _ summary: String, byteOffset: Int? = nil
     ) {
         self.name = name
         self.keyPath = keyPath
@@ -62,6 +65,10 @@ public struct ParameterSpec: @unchecked Sendable {  // key paths are immutable v
         self.unit = unit
         self.domain = domain
         self.summary = summary
+        guard let offset = byteOffset ?? MemoryLayout<ModelParameters>.offset(of: keyPath) else {
+            preconditionFailure("parameter \(name) must be a stored Double of ModelParameters")
+        }
+        self.byteOffset = offset
     }
 
     /// Reads this parameter from a parameter set.
@@ -70,7 +77,14 @@ public struct ParameterSpec: @unchecked Sendable {  // key paths are immutable v
     }
 
     /// Writes this parameter into a parameter set.
+    @inlinable
     public func set(_ value: Double, in parameters: inout ModelParameters) {
-        parameters[keyPath: keyPath] = value
+        ParameterSpec.set(value, atByteOffset: byteOffset, in: &parameters)
+    }
+
+    /// Writes a Double at a byte offset found by `MemoryLayout.offset(of:)`.
+    @inlinable
+    public static func set(_ value: Double, atByteOffset offset: Int, in parameters: inout ModelParameters) {
+        withUnsafeMutableBytes(of: &parameters) { $0.storeBytes(of: value, toByteOffset: offset, as: Double.self) }
     }
 }

@@ -24,6 +24,9 @@ public struct Scenario: Sendable {
     /// Every parameter at its median (fixed ones at their value): the scenario without its
     /// uncertainty.
     public let medianParameters: ModelParameters
+    /// For each uncertain parameter, where to write it and how to draw it: the hot path of
+    /// design points, kept free of reference-counted values.
+    let samplers: [(byteOffset: Int, distribution: Distribution)]
 
     init(name: String, title: String, description: String, files: [String], text: String,
          declarations: [ParameterDeclaration]) {
@@ -34,6 +37,7 @@ public struct Scenario: Sendable {
         self.text = text
         self.declarations = declarations
         uncertain = declarations.filter { !$0.distribution.isFixed }
+        samplers = uncertain.map { ($0.spec.byteOffset, $0.distribution) }
         var parameters = ModelParameters()
         for declaration in declarations {
             declaration.spec.set(declaration.distribution.median, in: &parameters)
@@ -66,8 +70,9 @@ public struct Scenario: Sendable {
         precondition(coordinates.count == uncertain.count,
                      "scenario \(name) has \(uncertain.count) uncertain parameters but got \(coordinates.count) coordinates")
         var parameters = medianParameters
-        for (declaration, u) in zip(uncertain, coordinates) {
-            declaration.spec.set(declaration.distribution.quantile(u), in: &parameters)
+        for i in samplers.indices {
+            ParameterSpec.set(samplers[i].distribution.quantile(coordinates[i]), atByteOffset: samplers[i].byteOffset,
+                              in: &parameters)
         }
         return parameters
     }
