@@ -25,7 +25,8 @@ final class OTLCalibrationTests: XCTestCase {
 
     func check(_ what: String, _ value: Double, in band: ClosedRange<Double>, file: StaticString = #filePath, line: UInt = #line) {
         let pass = band.contains(value)
-        TestSupport.report(what, model: value, target: "\(band.lowerBound) - \(band.upperBound)", pass: pass)
+        TestSupport.report(what, model: value, target: String(format: "%.4g - %.4g", band.lowerBound, band.upperBound),
+                           pass: pass)
         XCTAssert(pass, "\(what): model \(value) outside \(band)", file: file, line: line)
     }
 
