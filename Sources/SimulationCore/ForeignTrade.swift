@@ -21,11 +21,11 @@ extension Simulation {
         // Towns are fed first (rations, passports); exports take what is left, cut further by a
         // leadership that sees hunger.
         let afterTowns = stateGrain + scratch.privateSalesMt - urbanGrainNeedMt
-        let admitted = scratch.famineAdmitted || leadership.relief >= 0.5
+        let admitted = scratch.famineAdmitted
         let exports = min(plan * (admitted ? 1 - scratch.foodStress : 1), max(0, min(stateGrain, afterTowns)))
         record.grainExportsMt = exports
         // Relief imports only when hunger is real and admitted, not at the first pinch.
-        scratch.reliefImportsMt = scratch.foodStress > 0.05 && admitted
+        scratch.reliefImportsMt = scratch.foodStress > p.reliefHungerThreshold && admitted
             ? leadership.relief * p.reliefImportMaxMt * scratch.foodStress : 0
         record.grainImportsMt = scratch.reliefImportsMt
     }
@@ -36,8 +36,8 @@ extension Simulation {
         let p = parameters
         let priceFactor = scratch.worldGrainPriceFactor
         let grainEarnings = record.grainExportsMt * p.grainPriceRublesPerTonne1929 * priceFactor
-        // Timber and oil prices fell less than grain's (judgement: half as much).
-        let otherEarnings = p.otherExportsMRubles * (1 + priceFactor) / 2
+        // Timber and oil prices fell less than grain's.
+        let otherEarnings = p.otherExportsMRubles * (1 - p.otherExportsPricePassThrough * (1 - priceFactor))
         let gold = state.campPopulationM * p.goldRublesPerPrisoner
         let reliefCost = scratch.reliefImportsMt * p.grainPriceRublesPerTonne1929 * priceFactor
         let cash = grainEarnings + otherEarnings + gold + scratch.newCreditMRubles

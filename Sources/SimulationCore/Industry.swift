@@ -25,7 +25,7 @@ extension Simulation {
         let investment = producerOutput
         scratch.investmentGoods = investment
         if state.firstYearInvestment == nil { state.firstYearInvestment = investment }
-        let defenceShare = min(0.6, p.defenceShareBase + p.defenceSharePerThreat * scratch.threat)
+        let defenceShare = min(p.maxDefenceShare, p.defenceShareBase + p.defenceSharePerThreat * scratch.threat)
         scratch.defenceOutput = defenceShare * investment
         let tractors = p.tractorShareOfInvestment * investment
         // The Terror disrupts construction as well as production.

@@ -23,7 +23,7 @@ extension Simulation {
         let flight = p.collectivizationFlight * scratch.collectivizedGain
         let firstInvestment = state.firstYearInvestment ?? scratch.investmentGoods
         let hiring = p.industrialLabourPullM * max(0, scratch.investmentGoods / firstInvestment - 1)
-        let migrants = min(0.05 * state.ruralPopulationM,
+        let migrants = min(p.maxMigrationShare * state.ruralPopulationM,
                            (allenShare + flight) * state.ruralPopulationM + hiring)
         state.ruralPopulationM -= migrants
         state.urbanPopulationM += migrants

@@ -63,6 +63,7 @@ public struct ModelParameters: Sendable, Equatable {
     // Scissors and peasant marketing
     public var ruralFoodNeedTonnesPerPerson = 0.0
     public var baseMarketingShare = 0.0
+    public var maxMarketingShare = 0.0
     public var marketingPriceElasticity = 0.0
     public var marketingTrustElasticity = 0.0
     public var goodsWeightInTermsOfTrade = 0.0
@@ -93,6 +94,7 @@ public struct ModelParameters: Sendable, Equatable {
     public var cattleSlaughterPerShare = 0.0
     public var slaughterCampaignYears = 0.0
     public var kolkhozProcurementShare = 0.0
+    public var kolkhozSeedProtectedShare = 0.0
     public var planAdaptation = 0.0
     public var collectivizationTrustDamage = 0.0
 
@@ -107,6 +109,7 @@ public struct ModelParameters: Sendable, Equatable {
     public var campaignFamineDenial = 0.0
     public var famineDenialCampaignYears = 0.0
     public var reliefImportMaxMt = 0.0
+    public var reliefHungerThreshold = 0.0
 
     // Livestock
     public var horseNaturalGrowth = 0.0
@@ -123,6 +126,7 @@ public struct ModelParameters: Sendable, Equatable {
     public var consumptionRatio1928 = 0.0
     public var collectivizationFlight = 0.0
     public var industrialLabourPullM = 0.0
+    public var maxMigrationShare = 0.0
 
     // Industry
     public var producerCapitalOutputRatio = 0.0
@@ -155,6 +159,7 @@ public struct ModelParameters: Sendable, Equatable {
     // Foreign trade
     public var grainPriceRublesPerTonne1929 = 0.0
     public var otherExportsMRubles = 0.0
+    public var otherExportsPricePassThrough = 0.0
     public var essentialImportsMRubles = 0.0
     public var commercialCreditShare = 0.0
     public var debtServiceRate = 0.0
@@ -197,8 +202,10 @@ public struct ModelParameters: Sendable, Equatable {
     public var naziTakeoverBaseHazard = 0.0
     public var naziTakeoverDepressionHazard = 0.0
     public var japanAggressionHazard = 0.0
+    public var naziThreatWeight = 0.0
     public var defenceShareBase = 0.0
     public var defenceSharePerThreat = 0.0
+    public var maxDefenceShare = 0.0
     public var armsDepreciation = 0.0
     public var armsForFullReadiness = 0.0
 

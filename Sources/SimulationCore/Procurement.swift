@@ -43,8 +43,8 @@ extension Simulation {
         // A leadership that admits the famine cuts the quota; one that hides it does not (seed 002 L253).
         scratch.famineAdmitted = famineAdmitted(hunger: kolkhozHunger)
         if scratch.famineAdmitted { quota *= 1 - p.reliefMaxProcurementCut * kolkhozHunger }
-        // In the worst years even seed grain was taken: half the seed is all that is safe.
-        let farmQuotaTaken = min(quota, max(0, scratch.kolkhozRetainedMt - 0.5 * scratch.kolkhozSeedMt))
+        // In the worst years even seed grain was taken: only part of the seed is safe.
+        let farmQuotaTaken = min(quota, max(0, scratch.kolkhozRetainedMt - p.kolkhozSeedProtectedShare * scratch.kolkhozSeedMt))
         scratch.kolkhozRetainedMt -= farmQuotaTaken
 
         // The crisis: how far the state's own purchases and quotas fall short of its plan. Grain

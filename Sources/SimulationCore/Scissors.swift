@@ -23,7 +23,7 @@ extension Simulation {
         let goodsPerHead = consumerGoodsOutput * p.consumerGoodsRuralShare / state.ruralPopulationM
         let goodsAvailability = goodsPerHead / baseline.ruralGoodsPerHead
         let termsOfTrade = pow(goodsAvailability, p.goodsWeightInTermsOfTrade) / state.scissors
-        let marketingShare = min(0.95, p.baseMarketingShare
+        let marketingShare = min(p.maxMarketingShare, p.baseMarketingShare
             * pow(termsOfTrade, p.marketingPriceElasticity)
             * pow(state.peasantTrust, p.marketingTrustElasticity))
 

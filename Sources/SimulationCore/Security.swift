@@ -17,8 +17,8 @@ extension Simulation {
         if year >= 1931 && !state.japanAggressive && japanDraw < p.japanAggressionHazard {
             state.japanAggressive = true
         }
-        // Germany is the larger danger (judgement: weights two to one).
-        scratch.threat = (state.naziInPower ? 2.0 / 3.0 : 0) + (state.japanAggressive ? 1.0 / 3.0 : 0)
+        scratch.threat = (state.naziInPower ? p.naziThreatWeight : 0)
+            + (state.japanAggressive ? 1 - p.naziThreatWeight : 0)
     }
 
     /// Arms pile up and age; a low readiness invites a lost border war, itself a shock.
