@@ -68,7 +68,7 @@ public struct RunOutcomes: Sendable, Equatable {
     /// Finishes a run: indexes the series to 1928 = 100 and reads the outcomes off it.
     static func summarize(
         series: inout [YearRecord], events: RunEvents, state: WorldState,
-        depression: DepressionPath, parameters p: ModelParameters
+        depression: DepressionPath, readiness: Double, parameters p: ModelParameters
     ) -> RunOutcomes {
         var o = RunOutcomes()
         let base = series[1928 - YearTable.firstYear]
@@ -131,7 +131,7 @@ public struct RunOutcomes: Sendable, Equatable {
         o.foreignDebt1940 = state.foreignDebtMRubles
         o.depressionOnsetYear = depression.onset
         o.depressionDepth = depression.depth
-        o.readiness1941 = 100 * (1 - exp(-state.armsStock / p.armsForFullReadiness)) * state.officerContinuity
+        o.readiness1941 = readiness
         o.foreignLoans = events.foreignLoans
         o.stalinAttempted1926 = events.stalinAttempted1926
         o.stalinDied1926 = events.stalinDied1926

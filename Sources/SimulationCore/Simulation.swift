@@ -42,7 +42,8 @@ public struct Simulation {
             series.append(simulation.record)
         }
         return RunOutcomes.summarize(series: &series, events: simulation.events, state: simulation.state,
-                                     depression: simulation.depression, parameters: parameters)
+                                     depression: simulation.depression, readiness: simulation.readiness,
+                                     parameters: parameters)
     }
 
     init(parameters p: ModelParameters, stream: RandomStream, weatherStream: RandomStream, weather: WeatherMode) {
