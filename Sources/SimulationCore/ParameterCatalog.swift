@@ -1,5 +1,12 @@
 // MARK: - Parameter metadata
 
+extension Double {
+    /// "1927" rather than "1927.0"; "0.25" as is.
+    func formatted() -> String {
+        self == rounded() && abs(self) < 1e15 ? String(Int64(self)) : String(self)
+    }
+}
+
 /// What values a model parameter may take. Scenario validation checks every distribution's
 /// support against this, so an impossible value is refused before any run starts.
 public enum ParameterDomain: Sendable, Equatable {
@@ -33,7 +40,7 @@ public enum ParameterDomain: Sendable, Equatable {
         case .nonNegative: return "a non-negative number"
         case .positive: return "a positive number"
         case .finite: return "a finite number"
-        case .range(let low, let high): return "a number between \(low) and \(high)"
+        case .range(let low, let high): return "a number between \(low.formatted()) and \(high.formatted())"
         }
     }
 }

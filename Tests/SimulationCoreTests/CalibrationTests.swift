@@ -3,7 +3,7 @@ import XCTest
 @testable import SimulationCore
 
 /// The calibration targets of MODEL.md: medians over 2,000 `otl` runs against the historical
-/// record (data/otl-history.csv), each printed beside its band.
+/// record (docs/data/otl-history.csv), each printed beside its band.
 final class OTLCalibrationTests: XCTestCase {
     static let runs = 2000
     nonisolated(unsafe) static var cachedRandom: [(RunOutcomes, [YearRecord])]?

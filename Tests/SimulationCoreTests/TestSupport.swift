@@ -30,7 +30,7 @@ enum TestSupport {
     }
 
     static func history() throws -> [HistoryRow] {
-        let text = try String(contentsOf: root.appendingPathComponent("data/otl-history.csv"), encoding: .utf8)
+        let text = try String(contentsOf: root.appendingPathComponent("docs/data/otl-history.csv"), encoding: .utf8)
         return text.split(separator: "\n").dropFirst().compactMap { line in
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             guard fields.count >= 5, let value = Double(fields[2]), let low = Double(fields[3]),
