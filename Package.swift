@@ -8,6 +8,8 @@ let package = Package(
         .executable(name: "nepsim", targets: ["nepsim"]),
         .library(name: "SimulationCore", targets: ["SimulationCore"]),
         .library(name: "Experiments", targets: ["Experiments"]),
+        .library(name: "PostgresStore", targets: ["PostgresStore"]),
+        .library(name: "Sweeps", targets: ["Sweeps"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -22,10 +24,17 @@ let package = Package(
             name: "Experiments",
             dependencies: ["SimulationCore", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
+        // libpq from Debian's libpq-dev: the only PostgreSQL client.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
+        // The libpq wrapper: connections, parameterized queries, binary COPY, errors, migrations,
+        // LISTEN/NOTIFY, and the local cluster the tool manages.
+        .target(name: "PostgresStore", dependencies: ["CLibPQ"]),
+        // Coordinator (sweeps cut into tasks) and worker loop (claim, simulate, write, complete).
+        .target(name: "Sweeps", dependencies: ["SimulationCore", "Experiments", "PostgresStore"]),
         .executableTarget(
             name: "nepsim",
             dependencies: [
-                "SimulationCore", "Experiments",
+                "SimulationCore", "Experiments", "PostgresStore", "Sweeps",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -33,5 +42,7 @@ let package = Package(
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "SimulationCore"]),
         // End-to-end tests of the command-line tool: they run the built `nepsim` binary.
         .testTarget(name: "NepsimCLITests", dependencies: ["nepsim"]),
+        .testTarget(name: "PostgresStoreTests", dependencies: ["PostgresStore"]),
+        .testTarget(name: "SweepsTests", dependencies: ["Sweeps", "PostgresStore", "Experiments", "SimulationCore", "nepsim"]),
     ]
 )

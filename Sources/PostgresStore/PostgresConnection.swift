@@ -1,0 +1,252 @@
+import CLibPQ
+import Foundation
+
+// MARK: - PostgresConnection
+
+/// One libpq connection. Not thread-safe: give each thread its own. Statements are always
+/// parameterized (`$1`, `$2`, ...; values sent as text), never built from user input.
+public final class PostgresConnection {
+    private var handle: OpaquePointer?
+    /// The URL with its password masked.
+    public let maskedURL: String
+
+    /// Connects to `url` (a postgresql:// URL or a libpq conninfo string). Passwords may also come
+    /// from PGPASSWORD or ~/.pgpass (PGPASSFILE), as libpq reads them.
+    public init(url: String, applicationName: String = "nepsim", connectTimeoutSeconds: Int = 10) throws(PostgresError) {
+        maskedURL = DatabaseURL.masked(url)
+        let keywords = ["dbname", "application_name", "connect_timeout"]
+        let values = [url, applicationName, String(connectTimeoutSeconds)]
+        let connection: OpaquePointer? = withCStrings(keywords) { keywordPointers in
+            withCStrings(values) { valuePointers in
+                PQconnectdbParams(keywordPointers, valuePointers, 1)
+            }
+        }
+        guard let connection else {
+            throw PostgresError(kind: .connection, message: "out of memory creating a connection", database: maskedURL)
+        }
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let message = String(cString: PQerrorMessage(connection))
+            PQfinish(connection)
+            throw PostgresError(kind: .connection, sqlState: message.contains("password authentication failed") ? "28P01" : nil,
+                                message: message, database: maskedURL)
+        }
+        handle = connection
+        // Notices ("relation already exists, skipping") are not errors; keep them off stderr.
+        PQsetNoticeProcessor(connection, { _, _ in }, nil)
+    }
+
+    deinit { close() }
+
+    /// Closes the connection; later calls throw.
+    public func close() {
+        if let handle { PQfinish(handle) }
+        handle = nil
+    }
+
+    /// True while the connection is usable.
+    public var isOpen: Bool {
+        guard let handle else { return false }
+        return PQstatus(handle) == CONNECTION_OK
+    }
+
+    /// The server's version number, e.g. 150018.
+    public var serverVersion: Int {
+        handle.map { Int(PQserverVersion($0)) } ?? 0
+    }
+
+    // MARK: Statements
+
+    /// Runs one parameterized statement and returns its rows (as text).
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [String?] = []) throws(PostgresError) -> QueryResult {
+        let connection = try liveHandle(sql)
+        let result: OpaquePointer? = withOptionalCStrings(parameters) { pointers in
+            PQexecParams(connection, sql, Int32(parameters.count), nil, pointers, nil, nil, 0)
+        }
+        return try consume(result, sql: sql, expecting: [PGRES_COMMAND_OK, PGRES_TUPLES_OK])
+    }
+
+    /// Runs a script of several statements without parameters (migrations).
+    public func execute(script sql: String) throws(PostgresError) {
+        let connection = try liveHandle(sql)
+        let result = PQexec(connection, sql)
+        _ = try consume(result, sql: sql, expecting: [PGRES_COMMAND_OK, PGRES_TUPLES_OK])
+        // A script may leave further results; drain them.
+        while let extra = PQgetResult(connection) { PQclear(extra) }
+    }
+
+    /// Runs `body` in a transaction: committed if it returns, rolled back if it throws.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try query("BEGIN")
+        do {
+            let value = try body()
+            try query("COMMIT")
+            return value
+        } catch {
+            if isOpen { _ = try? query("ROLLBACK") }
+            throw error
+        }
+    }
+
+    // MARK: COPY
+
+    /// Streams binary COPY data (built with `BinaryCopyWriter`) into `COPY table (...) FROM STDIN
+    /// (FORMAT binary)`. Returns the number of rows the server stored.
+    @discardableResult
+    public func copyIn(_ sql: String, data: [UInt8]) throws(PostgresError) -> Int {
+        let connection = try liveHandle(sql)
+        let start = PQexec(connection, sql)
+        guard PQresultStatus(start) == PGRES_COPY_IN else {
+            _ = try consume(start, sql: sql, expecting: [PGRES_COPY_IN])
+            throw PostgresError(kind: .copy, message: "COPY did not start", query: sql)
+        }
+        PQclear(start)
+        let chunk = 1 << 20
+        var offset = 0
+        var sent = true
+        data.withUnsafeBufferPointer { buffer in
+            while offset < buffer.count && sent {
+                let length = min(chunk, buffer.count - offset)
+                let pointer = UnsafeRawPointer(buffer.baseAddress! + offset).assumingMemoryBound(to: CChar.self)
+                sent = PQputCopyData(connection, pointer, Int32(length)) == 1
+                offset += length
+            }
+        }
+        guard sent, PQputCopyEnd(connection, nil) == 1 else {
+            throw PostgresError(kind: .copy, message: String(cString: PQerrorMessage(connection)), query: sql)
+        }
+        var rows = 0
+        var failure: PostgresError?
+        while let result = PQgetResult(connection) {
+            if PQresultStatus(result) == PGRES_COMMAND_OK {
+                rows = Int(String(cString: PQcmdTuples(result))) ?? 0
+                PQclear(result)
+            } else if failure == nil {
+                do { _ = try consume(result, sql: sql, expecting: [PGRES_COMMAND_OK]) } catch { failure = error }
+            } else {
+                PQclear(result)
+            }
+        }
+        if let failure { throw PostgresError(kind: .copy, sqlState: failure.sqlState, message: failure.message,
+                                             detail: failure.detail, hint: failure.hint, query: sql) }
+        return rows
+    }
+
+    // MARK: LISTEN / NOTIFY
+
+    /// Subscribes to a notification channel.
+    public func listen(_ channel: String) throws(PostgresError) {
+        try query("LISTEN \(PostgresConnection.quoteIdentifier(channel))")
+    }
+
+    /// Sends a notification (delivered when the surrounding transaction commits).
+    public func notify(_ channel: String, payload: String = "") throws(PostgresError) {
+        try query("SELECT pg_notify($1, $2)", [channel, payload])
+    }
+
+    /// Waits up to `timeout` seconds for a notification on a channel this connection listens to.
+    public func waitForNotification(timeout: Double) throws(PostgresError) -> (channel: String, payload: String)? {
+        let connection = try liveHandle("LISTEN")
+        if let pending = nextNotification(connection) { return pending }
+        var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0)
+        let ready = poll(&descriptor, 1, Int32(max(0, timeout) * 1000))
+        if ready > 0 {
+            guard PQconsumeInput(connection) == 1 else {
+                throw PostgresError(kind: .connection, message: String(cString: PQerrorMessage(connection)), database: maskedURL)
+            }
+        }
+        return nextNotification(connection)
+    }
+
+    private func nextNotification(_ connection: OpaquePointer) -> (channel: String, payload: String)? {
+        guard let notification = PQnotifies(connection) else { return nil }
+        defer { PQfreemem(notification) }
+        return (String(cString: notification.pointee.relname), String(cString: notification.pointee.extra))
+    }
+
+    /// Quotes an SQL identifier ("my table" -> "\"my table\"").
+    public static func quoteIdentifier(_ name: String) -> String {
+        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    // MARK: Results
+
+    private func liveHandle(_ sql: String) throws(PostgresError) -> OpaquePointer {
+        guard let handle else {
+            throw PostgresError(kind: .client, message: "the connection is closed", query: sql)
+        }
+        return handle
+    }
+
+    private func consume(_ result: OpaquePointer?, sql: String, expecting: [ExecStatusType]) throws(PostgresError) -> QueryResult {
+        guard let result else {
+            let message = handle.map { String(cString: PQerrorMessage($0)) } ?? "no connection"
+            throw PostgresError(kind: .connection, message: message, query: sql, database: maskedURL)
+        }
+        defer { PQclear(result) }
+        let status = PQresultStatus(result)
+        guard expecting.contains(status) else {
+            func field(_ code: Int32) -> String? {
+                PQresultErrorField(result, code).map { String(cString: $0) }
+            }
+            let connectionBroken = handle.map { PQstatus($0) != CONNECTION_OK } ?? true
+            let message = field(diagnostic("M")) ?? String(cString: PQresultErrorMessage(result))
+            throw PostgresError(kind: connectionBroken ? .connection : .query, sqlState: field(diagnostic("C")),
+                                message: message.isEmpty ? String(cString: PQerrorMessage(handle)) : message,
+                                detail: field(diagnostic("D")), hint: field(diagnostic("H")),
+                                query: sql, database: maskedURL)
+        }
+        let rowCount = Int(PQntuples(result)), columnCount = Int(PQnfields(result))
+        let columns = (0..<columnCount).map { String(cString: PQfname(result, Int32($0))) }
+        var rows: [[String?]] = []
+        rows.reserveCapacity(rowCount)
+        for row in 0..<rowCount {
+            rows.append((0..<columnCount).map { column in
+                PQgetisnull(result, Int32(row), Int32(column)) == 1
+                    ? nil : String(cString: PQgetvalue(result, Int32(row), Int32(column)))
+            })
+        }
+        let affected = Int(String(cString: PQcmdTuples(result))) ?? 0
+        return QueryResult(columns: columns, rows: rows, affectedRows: affected)
+    }
+}
+
+// MARK: - QueryResult
+
+/// Rows of a result, as text (libpq's text format), with typed accessors by column name.
+public struct QueryResult: Sendable {
+    public let columns: [String]
+    public let rows: [[String?]]
+    /// Rows inserted, updated or deleted.
+    public let affectedRows: Int
+
+    public var isEmpty: Bool { rows.isEmpty }
+
+    public func string(_ row: Int, _ column: String) -> String? {
+        guard let index = columns.firstIndex(of: column), rows.indices.contains(row) else { return nil }
+        return rows[row][index]
+    }
+
+    public func int(_ row: Int, _ column: String) -> Int? { string(row, column).flatMap { Int($0) } }
+    public func double(_ row: Int, _ column: String) -> Double? { string(row, column).flatMap { Double($0) } }
+    public func bool(_ row: Int, _ column: String) -> Bool? { string(row, column).map { $0 == "t" } }
+}
+
+// MARK: - C strings
+
+/// libpq's PG_DIAG_* field codes are character macros Swift does not import: 'C' SQLSTATE,
+/// 'M' primary message, 'D' detail, 'H' hint.
+private func diagnostic(_ code: Unicode.Scalar) -> Int32 { Int32(code.value) }
+
+private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+    var pointers = strings.map { UnsafePointer(strdup($0)) }
+    pointers.append(nil)
+    defer { for pointer in pointers { free(UnsafeMutablePointer(mutating: pointer)) } }
+    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+}
+
+private func withOptionalCStrings<R>(_ strings: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> R) -> R {
+    let pointers = strings.map { $0.map { UnsafePointer(strdup($0)) } ?? nil }
+    defer { for pointer in pointers { free(UnsafeMutablePointer(mutating: pointer)) } }
+    return pointers.withUnsafeBufferPointer { body($0.baseAddress) }
+}

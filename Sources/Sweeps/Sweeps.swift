@@ -1,0 +1,1 @@
+// Coordinator and worker: see Coordinator.swift and Worker.swift.
