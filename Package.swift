@@ -13,6 +13,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         // TOML scenario files: TOMLKit wraps toml++, which reports line and column on syntax errors.
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
@@ -30,11 +31,16 @@ let package = Package(
         // LISTEN/NOTIFY, and the local cluster the tool manages.
         .target(name: "PostgresStore", dependencies: ["CLibPQ"]),
         // Coordinator (sweeps cut into tasks) and worker loop (claim, simulate, write, complete).
-        .target(name: "Sweeps", dependencies: ["SimulationCore", "Experiments", "PostgresStore"]),
+        .target(name: "Sweeps", dependencies: [
+            "SimulationCore", "Experiments", "PostgresStore", .product(name: "Logging", package: "swift-log"),
+        ]),
+        // For tests only: fresh, empty databases on a test server or a local cluster.
+        .target(name: "PostgresTestSupport", dependencies: ["PostgresStore"]),
         .executableTarget(
             name: "nepsim",
             dependencies: [
                 "SimulationCore", "Experiments", "PostgresStore", "Sweeps",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -42,7 +48,7 @@ let package = Package(
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "SimulationCore"]),
         // End-to-end tests of the command-line tool: they run the built `nepsim` binary.
         .testTarget(name: "NepsimCLITests", dependencies: ["nepsim"]),
-        .testTarget(name: "PostgresStoreTests", dependencies: ["PostgresStore"]),
-        .testTarget(name: "SweepsTests", dependencies: ["Sweeps", "PostgresStore", "Experiments", "SimulationCore", "nepsim"]),
+        .testTarget(name: "PostgresStoreTests", dependencies: ["PostgresStore", "PostgresTestSupport"]),
+        .testTarget(name: "SweepsTests", dependencies: ["Sweeps", "PostgresStore", "PostgresTestSupport", "Experiments", "SimulationCore", "nepsim"]),
     ]
 )

@@ -7,6 +7,9 @@ public struct NumericOutcome: Sendable {
     public let unit: String
     public let summary: String
     public let value: @Sendable (RunOutcomes) -> Double?
+
+    /// Whole numbers (years, counts): stored as integers in SQL.
+    public var isWholeNumber: Bool { unit == "count" || (unit == "year" && !name.hasSuffix("onset_year")) }
 }
 
 /// A yes/no outcome of a run, whose probability the reports estimate.

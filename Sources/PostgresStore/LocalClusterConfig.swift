@@ -1,0 +1,44 @@
+// MARK: - LocalClusterConfig
+
+/// The server settings and access rules nepsim writes into the local cluster's data directory.
+enum LocalClusterConfig {
+    /// Written on every start (the port may change); included from postgresql.conf so a person's
+    /// own edits there are kept.
+    static let settingsFile = "nepsim.conf"
+
+    /// Appended to postgresql.conf after initdb; last, so nepsim's settings win.
+    static let includeLine = "\n# nepsim: listen address, port and socket directory (rewritten on every start)\ninclude_if_exists = '\(settingsFile)'\n"
+
+    /// Listen on 127.0.0.1 only; the Unix socket goes in the data directory, where the server
+    /// account may write (not /var/run/postgresql, which may not exist or belong to another user).
+    static func settings(port: Int, socketDirectory: String) -> String {
+        // sun_path holds 107 bytes; with a longer path use TCP only.
+        let socketPath = socketDirectory + "/.s.PGSQL.\(port)"
+        let socket = socketPath.utf8.count < 100 ? socketDirectory.replacingOccurrences(of: "'", with: "''") : ""
+        return """
+            # Written by nepsim on every start of the local cluster; put your own settings in postgresql.conf.
+            listen_addresses = '127.0.0.1'
+            port = \(port)
+            unix_socket_directories = '\(socket)'
+
+            """
+    }
+
+    /// The port a settings file names.
+    static func port(in settings: String) -> Int? {
+        settings.split(separator: "\n")
+            .first { $0.hasPrefix("port = ") }
+            .flatMap { Int($0.dropFirst("port = ".count).trimmingCharacters(in: .whitespaces)) }
+    }
+
+    /// Trust local connections (the server listens on 127.0.0.1 only), except the password-check
+    /// role, which must send its password: the one way to test password failures here.
+    static let accessRules = """
+        # Written by nepsim when the local cluster was created.
+        # TYPE  DATABASE  USER                              ADDRESS        METHOD
+        local   all       all                                              trust
+        host    all       \(LocalCluster.passwordCheckRole)             127.0.0.1/32   scram-sha-256
+        host    all       all                               127.0.0.1/32   trust
+
+        """
+}

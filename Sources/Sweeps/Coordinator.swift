@@ -1,0 +1,187 @@
+import Experiments
+import Foundation
+import PostgresStore
+import SimulationCore
+
+// MARK: - Coordinator
+
+/// Creates sweeps, cuts them into tasks, and reads and steers their progress. Every statement is
+/// parameterized.
+public enum Coordinator {
+    /// The channel workers LISTEN on; a launch or retry NOTIFYs it so idle workers wake at once.
+    public static let tasksChannel = "nepsim_tasks"
+
+    /// Stores the sweep and its tasks in one transaction and wakes the workers. Nothing is stored
+    /// if anything fails.
+    public static func launch(_ request: SweepRequest, on connection: PostgresConnection, codeVersion: String) throws -> StoredSweep {
+        try request.validate()
+        let text = request.scenario.flattenedText
+        let name = request.name ?? "\(request.scenario.name)-\(timestampName())"
+        return try connection.transaction {
+            if try !connection.query("SELECT 1 FROM nepsim.sweeps WHERE name = $1", [name]).isEmpty {
+                throw SweepError.nameTaken(name)
+            }
+            let uncertain = "{" + request.scenario.uncertain.map { "\"\($0.name)\"" }.joined(separator: ",") + "}"
+            let inserted = try connection.query("""
+                INSERT INTO nepsim.sweeps (name, scenario_name, scenario_title, scenario_text, scenario_sha256, design,
+                    seed, points, replications, runs_total, weather, series, task_size, max_attempts,
+                    uncertain_parameters, code_version, generator)
+                VALUES ($1, $2, $3, $4, encode(sha256(convert_to($4, 'UTF8')), 'hex'), $5, $6, $7, $8, $9, $10, $11,
+                    $12, $13, $14::text[], $15, $16)
+                RETURNING sweep_id
+                """, [name, request.scenario.name, request.scenario.title, text, request.design.rawValue,
+                      String(request.seed), String(request.points), String(request.replications),
+                      String(request.runsTotal), request.weather.rawValue, request.storeSeries ? "all" : "none",
+                      String(request.taskSize), String(request.maxAttempts), uncertain, codeVersion,
+                      Philox4x32.generatorName])
+            guard let id = inserted.string(0, "sweep_id") else {
+                throw SweepError.invalidRequest("the database returned no sweep id")
+            }
+            // Tasks: consecutive ranges of run indices (run = point * replications + replication).
+            try connection.query("""
+                INSERT INTO nepsim.tasks (sweep_id, task_id, first_run, run_count)
+                SELECT $1::bigint, g, g::bigint * $2, least($2::bigint, $3::bigint - g::bigint * $2)::integer
+                FROM generate_series(0, (($3::bigint + $2 - 1) / $2) - 1) AS g
+                """, [id, String(request.taskSize), String(request.runsTotal)])
+            try connection.notify(tasksChannel, payload: id)
+            return try StoredSweep.load(id, from: connection)
+        }
+    }
+
+    /// Progress of one sweep.
+    public static func status(_ reference: String, on connection: PostgresConnection) throws -> SweepStatus {
+        let sweep = try StoredSweep.load(reference, from: connection)
+        let result = try connection.query("""
+            SELECT s.sweep_id, s.name, s.scenario_name, s.state, s.runs_total, s.design, s.seed, s.series,
+                   s.created_at::text AS created_at, s.finished_at::text AS finished_at,
+                   extract(epoch FROM coalesce(s.finished_at, now()) - s.created_at)::float8 AS elapsed,
+                   count(t.task_id) AS tasks,
+                   count(t.task_id) FILTER (WHERE t.state = 'pending') AS pending,
+                   count(t.task_id) FILTER (WHERE t.state = 'running') AS running,
+                   count(t.task_id) FILTER (WHERE t.state = 'done') AS done,
+                   count(t.task_id) FILTER (WHERE t.state = 'failed') AS failed,
+                   coalesce(sum(t.run_count) FILTER (WHERE t.state = 'done'), 0) AS runs_done,
+                   (SELECT count(*) FROM nepsim.workers w WHERE w.state = 'running'
+                        AND w.last_heartbeat > now() - interval '30 seconds') AS live_workers,
+                   (SELECT string_agg(DISTINCT t2.last_error, ' | ') FROM nepsim.tasks t2
+                        WHERE t2.sweep_id = s.sweep_id AND t2.state = 'failed') AS errors
+            FROM nepsim.sweeps s LEFT JOIN nepsim.tasks t ON t.sweep_id = s.sweep_id
+            WHERE s.sweep_id = $1
+            GROUP BY s.sweep_id
+            """, [String(sweep.id)])
+        return SweepStatus(result, row: 0)
+    }
+
+    /// Every sweep, newest first.
+    public static func list(on connection: PostgresConnection, limit: Int = 50) throws -> [SweepStatus] {
+        let ids = try connection.query("SELECT sweep_id FROM nepsim.sweeps ORDER BY sweep_id DESC LIMIT $1", [String(limit)])
+        return try ids.rows.compactMap { $0[0] }.map { try status($0, on: connection) }
+    }
+
+    /// Stops a sweep: open tasks are cancelled; workers finishing a task already claimed find
+    /// their lease gone and discard it.
+    public static func cancel(_ reference: String, on connection: PostgresConnection) throws -> SweepStatus {
+        let sweep = try StoredSweep.load(reference, from: connection)
+        try connection.transaction {
+            try connection.query("""
+                UPDATE nepsim.tasks SET state = 'cancelled', lease_owner = NULL, lease_expires_at = NULL
+                WHERE sweep_id = $1 AND state IN ('pending', 'running')
+                """, [String(sweep.id)])
+            try connection.query("""
+                UPDATE nepsim.sweeps SET state = 'cancelled', finished_at = now()
+                WHERE sweep_id = $1 AND state = 'running'
+                """, [String(sweep.id)])
+        }
+        return try status(String(sweep.id), on: connection)
+    }
+
+    /// Puts failed (and cancelled) tasks back to pending with fresh attempts and reopens the sweep.
+    public static func retry(_ reference: String, on connection: PostgresConnection) throws -> (requeued: Int, status: SweepStatus) {
+        let sweep = try StoredSweep.load(reference, from: connection)
+        let requeued = try connection.transaction {
+            let updated = try connection.query("""
+                UPDATE nepsim.tasks SET state = 'pending', attempts = 0, lease_owner = NULL, lease_expires_at = NULL
+                WHERE sweep_id = $1 AND state IN ('failed', 'cancelled')
+                """, [String(sweep.id)])
+            if updated.affectedRows > 0 {
+                try connection.query("UPDATE nepsim.sweeps SET state = 'running', finished_at = NULL WHERE sweep_id = $1",
+                                     [String(sweep.id)])
+                try connection.notify(tasksChannel, payload: String(sweep.id))
+            }
+            return updated.affectedRows
+        }
+        return (requeued, try status(String(sweep.id), on: connection))
+    }
+
+    /// An order-independent checksum of a sweep's results: the same seed must give the same
+    /// checksum whatever the number of workers, hosts or retries.
+    public static func checksum(_ reference: String, on connection: PostgresConnection) throws -> String {
+        let sweep = try StoredSweep.load(reference, from: connection)
+        let result = try connection.query("""
+            SELECT count(*) AS runs,
+                   md5(string_agg(md5(row(r.point, r.replication, \(ResultsLayout.runColumns.map(\.name)
+                        .filter { $0 != "worker_id" }.map { "r." + $0 }.joined(separator: ", ")))::text), ''
+                        ORDER BY r.point, r.replication)) AS digest
+            FROM nepsim.runs r WHERE r.sweep_id = $1
+            """, [String(sweep.id)])
+        return "\(result.string(0, "runs") ?? "0"):\(result.string(0, "digest") ?? "")"
+    }
+
+    static func timestampName() -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        return formatter.string(from: Date()) + "-" + String(UInt32.random(in: 0...0xFFFF), radix: 16)
+    }
+}
+
+// MARK: - SweepStatus
+
+/// Where a sweep stands.
+public struct SweepStatus: Sendable {
+    public let id: Int64
+    public let name: String
+    public let scenario: String
+    public let state: String
+    public let design: String
+    public let seed: String
+    public let series: String
+    public let createdAt: String
+    public let finishedAt: String?
+    public let elapsedSeconds: Double
+    public let runsTotal: Int
+    public let runsDone: Int
+    public let tasksTotal: Int
+    public let tasksPending: Int
+    public let tasksRunning: Int
+    public let tasksDone: Int
+    public let tasksFailed: Int
+    public let liveWorkers: Int
+    public let errors: String?
+
+    init(_ r: QueryResult, row: Int) {
+        id = Int64(r.int(row, "sweep_id") ?? 0)
+        name = r.string(row, "name") ?? ""
+        scenario = r.string(row, "scenario_name") ?? ""
+        state = r.string(row, "state") ?? ""
+        design = r.string(row, "design") ?? ""
+        seed = r.string(row, "seed") ?? ""
+        series = r.string(row, "series") ?? ""
+        createdAt = r.string(row, "created_at") ?? ""
+        finishedAt = r.string(row, "finished_at")
+        elapsedSeconds = r.double(row, "elapsed") ?? 0
+        runsTotal = r.int(row, "runs_total") ?? 0
+        runsDone = r.int(row, "runs_done") ?? 0
+        tasksTotal = r.int(row, "tasks") ?? 0
+        tasksPending = r.int(row, "pending") ?? 0
+        tasksRunning = r.int(row, "running") ?? 0
+        tasksDone = r.int(row, "done") ?? 0
+        tasksFailed = r.int(row, "failed") ?? 0
+        liveWorkers = r.int(row, "live_workers") ?? 0
+        errors = r.string(row, "errors")
+    }
+
+    public var isFinished: Bool { state != "running" }
+    public var fractionDone: Double { runsTotal > 0 ? Double(runsDone) / Double(runsTotal) : 0 }
+}

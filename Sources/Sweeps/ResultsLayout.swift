@@ -1,0 +1,83 @@
+import Foundation
+import PostgresStore
+import SimulationCore
+
+// MARK: - ResultsLayout
+
+/// How a run's outcomes become rows of `nepsim.runs` and `nepsim.run_years`: one typed column per
+/// outcome of the simulation core's catalog, written with binary COPY.
+public enum ResultsLayout {
+    /// Columns of `nepsim.runs` after (sweep_id, point, replication), with their SQL types.
+    public static let runColumns: [(name: String, type: String)] =
+        OutcomeCatalog.numeric.map { ($0.name, $0.isWholeNumber ? "integer" : "double precision") }
+        + OutcomeCatalog.labels.map { ($0.name, "text") }
+        + OutcomeCatalog.events.map { ($0.name, "boolean") }
+        + [("params", "jsonb"), ("worker_id", "text")]
+
+    /// Columns of `nepsim.run_years` after (sweep_id, point, replication, year, leader).
+    public static let yearColumns: [(name: String, type: String)] =
+        OutcomeCatalog.series.map { ($0.name, "double precision") }
+
+    public static let copyRuns = "COPY nepsim.runs (sweep_id, point, replication, "
+        + runColumns.map(\.name).joined(separator: ", ") + ") FROM STDIN (FORMAT binary)"
+
+    public static let copyRunYears = "COPY nepsim.run_years (sweep_id, point, replication, year, leader, "
+        + yearColumns.map(\.name).joined(separator: ", ") + ") FROM STDIN (FORMAT binary)"
+
+    /// Appends one run to a COPY payload for `nepsim.runs`.
+    public static func appendRun(
+        _ writer: inout BinaryCopyWriter, sweepID: Int64, point: UInt64, replication: UInt32,
+        outcomes: RunOutcomes, paramsJSON: String, workerID: String
+    ) {
+        writer.startRow(fields: 3 + runColumns.count)
+        writer.int64(sweepID)
+        writer.int64(Int64(point))
+        writer.int32(Int32(replication))
+        for outcome in OutcomeCatalog.numeric {
+            let value = outcome.value(outcomes)
+            if outcome.isWholeNumber {
+                if let value { writer.int32(Int32(value)) } else { writer.null() }
+            } else {
+                writer.double(value)
+            }
+        }
+        for label in OutcomeCatalog.labels { writer.text(label.label(outcomes)) }
+        for event in OutcomeCatalog.events { writer.bool(event.happened(outcomes)) }
+        writer.jsonb(paramsJSON)
+        writer.text(workerID)
+    }
+
+    /// Appends a run's yearly records to a COPY payload for `nepsim.run_years`.
+    public static func appendYears(
+        _ writer: inout BinaryCopyWriter, sweepID: Int64, point: UInt64, replication: UInt32, series: [YearRecord]
+    ) {
+        for record in series {
+            writer.startRow(fields: 5 + yearColumns.count)
+            writer.int64(sweepID)
+            writer.int64(Int64(point))
+            writer.int32(Int32(replication))
+            writer.int16(Int16(record.year))
+            writer.text(record.leader.label)
+            for definition in OutcomeCatalog.series { writer.double(definition.value(record)) }
+        }
+    }
+
+    /// The drawn values of the uncertain parameters as a JSON object (shortest round-trip digits).
+    public static func paramsJSON(names: [String], values: [Double]) -> String {
+        var json = "{"
+        for (i, (name, value)) in zip(names, values).enumerated() {
+            if i > 0 { json += "," }
+            json += "\"\(name)\":" + (value.isFinite ? value.description : "null")
+        }
+        return json + "}"
+    }
+
+    /// Whether every number of a run is finite: a run that is not is a bug or a poisoned
+    /// scenario, and its task fails rather than storing nonsense.
+    public static func firstNonFiniteOutcome(_ outcomes: RunOutcomes) -> String? {
+        for outcome in OutcomeCatalog.numeric {
+            if let value = outcome.value(outcomes), !value.isFinite { return outcome.name }
+        }
+        return nil
+    }
+}

@@ -1,1 +1,0 @@
-// Coordinator and worker: see Coordinator.swift and Worker.swift.

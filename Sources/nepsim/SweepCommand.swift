@@ -1,0 +1,236 @@
+import ArgumentParser
+import Experiments
+import Foundation
+import PostgresStore
+import SimulationCore
+import Sweeps
+
+/// `nepsim sweep ...`: launch sweeps into the database and follow them.
+struct SweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Launch sweeps into PostgreSQL and follow, cancel or retry them.",
+        subcommands: [Launch.self, Status.self, List.self, Cancel.self, Retry.self, Checksum.self])
+
+    /// Creates the schema in a new database; refuses an older or newer one with what to do.
+    static func requireSchema(_ connection: PostgresConnection, createIfAbsent: Bool = false) throws {
+        do {
+            let status = try SchemaMigrator.status(connection)
+            if status == .absent && createIfAbsent {
+                FileHandle.standardError.write(Data("creating the nepsim schema in \(connection.maskedURL)\n".utf8))
+                try SchemaMigrator.migrate(connection)
+                return
+            }
+            try SchemaMigrator.requireCurrent(connection)
+        } catch let error as SchemaMismatch {
+            throw CommandFailure(error.description)
+        } catch let error as PostgresError {
+            throw CommandFailure(error.description)
+        }
+    }
+
+    /// Runs a database action, turning its errors into messages without traces.
+    static func guarded<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as SweepError {
+            throw CommandFailure(error.description)
+        } catch let error as PostgresError {
+            throw CommandFailure(error.description)
+        } catch let error as SchemaMismatch {
+            throw CommandFailure(error.description)
+        }
+    }
+
+    // MARK: launch
+
+    struct Launch: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Store a sweep and its tasks; optionally start local workers and wait.",
+            discussion: """
+                Validates the scenario (nothing is stored if it is invalid), stores its full text and \
+                hash with the design, seed and code version, cuts the runs into tasks and wakes \
+                listening workers. Runs = design points x replications.
+
+                Example: nepsim sweep launch scenarios/shot-in-the-kremlin.toml --runs 10000 --local-workers 2 --wait
+                """)
+
+        @Argument(help: "The scenario file (TOML).")
+        var scenario: String
+
+        @Option(help: "Total runs (design points x replications).")
+        var runs: Int
+
+        @Option(help: "Replications per design point (runs must be a multiple of it).")
+        var replications: Int = 1
+
+        @Option(help: "Experiment design: 'mc' (Monte Carlo) or 'lhs' (Latin hypercube).")
+        var design: DesignKind = .monteCarlo
+
+        @Option(help: "Sweep seed (0 ... 2^63-1): the same seed gives identical results.")
+        var seed: UInt64 = 1
+
+        @Option(help: "Weather: random, or historical (replay).")
+        var weather: WeatherMode = .random
+
+        @Option(help: "A unique name for the sweep (default: scenario name and time).")
+        var name: String?
+
+        @Option(help: "Runs per task.")
+        var taskSize: Int = 1000
+
+        @Option(help: "Store yearly series for every run: 'all' or 'none'.")
+        var series: SeriesChoice = .none
+
+        @Option(help: "Attempts before a task is marked failed (a poison task).")
+        var maxAttempts: Int = 3
+
+        @Option(help: "Start this many worker processes on this machine (they exit when the sweep is done).")
+        var localWorkers: Int = 0
+
+        @Flag(help: "Show progress until the sweep is finished, then a summary.")
+        var wait = false
+
+        @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            guard runs >= 1 else { throw ValidationError("--runs must be at least 1 (got \(runs)).") }
+            guard replications >= 1, runs % replications == 0 else {
+                throw ValidationError("--runs (\(runs)) must be a positive multiple of --replications (\(replications)).")
+            }
+            guard taskSize >= 1 else { throw ValidationError("--task-size must be at least 1.") }
+            guard localWorkers >= 0 else { throw ValidationError("--local-workers cannot be negative.") }
+            guard seed <= UInt64(Int64.max) else { throw ValidationError("--seed must be below 2^63.") }
+        }
+
+        func run() throws {
+            let loaded = try SimulationOptions.parse([scenario]).loadScenario()
+            let connection = try database.connect()
+            try SweepCommand.requireSchema(connection, createIfAbsent: true)
+            let request = SweepRequest(scenario: loaded, name: name, points: runs / replications, replications: replications,
+                                       design: design, seed: seed, weather: weather, storeSeries: series == .all,
+                                       taskSize: taskSize, maxAttempts: maxAttempts)
+            let sweep = try SweepCommand.guarded {
+                try Coordinator.launch(request, on: connection, codeVersion: "nepsim \(NepsimVersion.current)")
+            }
+            let tasks = (sweep.runsTotal + taskSize - 1) / taskSize
+            print("sweep \(sweep.id) '\(sweep.name)': \(sweep.runsTotal) runs of \(loaded.name) in \(tasks) tasks, seed \(seed), design \(design.rawValue), series \(series.rawValue)")
+            fflush(stdout)
+            let url = try database.resolveURL()
+            let children = try LocalWorkers.start(count: localWorkers, databaseURL: url, sweepID: sweep.id)
+            if !wait {
+                print("follow it:     nepsim sweep status \(sweep.id)")
+                if localWorkers == 0 { print("start workers: nepsim worker --database '\(DatabaseURL.masked(url))'") }
+                return
+            }
+            let final = try ProgressDisplay.follow(sweepID: sweep.id, connection: connection, children: children)
+            children.waitForExit()
+            print(ProgressDisplay.summary(final))
+            print(try SweepSummary.headline(sweepID: sweep.id, connection: connection))
+            if final.state == "failed" { throw ExitCode(1) }
+        }
+    }
+
+    enum SeriesChoice: String, ExpressibleByArgument, CaseIterable { case all, none }
+
+    // MARK: status, list
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a sweep's progress (the newest sweep if no id is given).")
+
+        @Argument(help: "Sweep id or name.")
+        var sweep: String?
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            let connection = try database.connect()
+            try SweepCommand.requireSchema(connection)
+            let reference = try sweep ?? SweepCommand.guarded {
+                guard let newest = try Coordinator.list(on: connection, limit: 1).first else {
+                    throw SweepError.invalidRequest("there are no sweeps yet; launch one with `nepsim sweep launch`")
+                }
+                return String(newest.id)
+            }
+            let status = try SweepCommand.guarded { try Coordinator.status(reference, on: connection) }
+            print(ProgressDisplay.summary(status))
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List sweeps, newest first.")
+
+        @Option(help: "How many.")
+        var limit: Int = 50
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            let connection = try database.connect()
+            try SweepCommand.requireSchema(connection)
+            let sweeps = try SweepCommand.guarded { try Coordinator.list(on: connection, limit: limit) }
+            if sweeps.isEmpty { return print("no sweeps yet") }
+            let header: [String] = [pad("id", 6), pad("name", 40, right: false), pad("state", 10, right: false),
+                                    pad("runs done", 22), pad("failed tasks", 14), "  created"]
+            print(header.joined(separator: " "))
+            for s in sweeps {
+                let cells: [String] = [pad(String(s.id), 6), pad(String(s.name.prefix(39)), 40, right: false),
+                                       pad(s.state, 10, right: false), pad("\(s.runsDone)/\(s.runsTotal)", 22),
+                                       pad(String(s.tasksFailed), 14), "  " + String(s.createdAt.prefix(19))]
+                print(cells.joined(separator: " "))
+            }
+        }
+    }
+
+    // MARK: cancel, retry, checksum
+
+    struct Cancel: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cancel a sweep: its open tasks are dropped.")
+
+        @Argument(help: "Sweep id or name.")
+        var sweep: String
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            let connection = try database.connect()
+            try SweepCommand.requireSchema(connection)
+            let status = try SweepCommand.guarded { try Coordinator.cancel(sweep, on: connection) }
+            print(ProgressDisplay.summary(status))
+        }
+    }
+
+    struct Retry: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Put a sweep's failed and cancelled tasks back to pending.")
+
+        @Argument(help: "Sweep id or name.")
+        var sweep: String
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            let connection = try database.connect()
+            try SweepCommand.requireSchema(connection)
+            let (requeued, status) = try SweepCommand.guarded { try Coordinator.retry(sweep, on: connection) }
+            print("\(requeued) tasks back to pending")
+            print(ProgressDisplay.summary(status))
+        }
+    }
+
+    struct Checksum: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print an order-independent checksum of a sweep's results (runs:md5).",
+            discussion: "Two sweeps of the same scenario, seed and design print the same checksum whatever the number of workers, hosts or retries.")
+
+        @Argument(help: "Sweep id or name.")
+        var sweep: String
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            let connection = try database.connect()
+            try SweepCommand.requireSchema(connection)
+            print(try SweepCommand.guarded { try Coordinator.checksum(sweep, on: connection) })
+        }
+    }
+}

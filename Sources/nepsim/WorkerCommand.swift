@@ -1,0 +1,107 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import PostgresStore
+import Sweeps
+
+/// `nepsim worker`: claims tasks from the database and computes them, on any host.
+struct WorkerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Claim tasks from the database, simulate their runs and store the results.",
+        discussion: """
+            Run any number of workers on any hosts that can reach the database. Each claims a task \
+            (a range of runs) under a lease, simulates it on --concurrency threads, and stores every \
+            run's rows with binary COPY in the same transaction that completes the task. A worker \
+            killed mid-task loses nothing: its lease expires and another worker redoes the task.
+
+            SIGINT or SIGTERM: finish the task in hand, then exit. A second signal gives the task \
+            back at once and exits. A lost database connection is retried with backoff.
+
+            Example: NEPSIM_DATABASE_URL=postgresql://nepsim@db.example:5432/nepsim nepsim worker --concurrency 8
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "Threads simulating runs (default: all cores).")
+    var concurrency: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Only work on this sweep (id or name).")
+    var sweep: String?
+
+    @Flag(help: "Exit once no task is pending or running, instead of waiting for new sweeps.")
+    var exitWhenIdle = false
+
+    @Option(help: "Seconds a claim lasts without a heartbeat before another worker may take the task.")
+    var leaseSeconds: Double = 60
+
+    @Option(help: "Seconds between heartbeats (lease renewals).")
+    var heartbeatSeconds: Double = 10
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1.") }
+        guard leaseSeconds >= 1 else { throw ValidationError("--lease-seconds must be at least 1.") }
+        guard heartbeatSeconds > 0, heartbeatSeconds < leaseSeconds else {
+            throw ValidationError("--heartbeat-seconds must be positive and shorter than --lease-seconds.")
+        }
+    }
+
+    func run() throws {
+        let logger = CommandLogging.logger("nepsim.worker", level: logLevel)
+        let url = try database.resolveURL()
+        var sweepID: Int64?
+        if let sweep {
+            let connection = try database.connect()
+            try SweepCommand.requireSchema(connection)
+            do {
+                sweepID = try StoredSweep.load(sweep, from: connection).id
+            } catch {
+                throw CommandFailure("\(error)")
+            }
+        }
+        let worker = Worker(configuration: WorkerConfiguration(
+            databaseURL: url, concurrency: concurrency, sweepID: sweepID, exitWhenIdle: exitWhenIdle,
+            leaseSeconds: leaseSeconds, heartbeatSeconds: heartbeatSeconds,
+            codeVersion: "nepsim \(NepsimVersion.current)"), logger: logger)
+        let signals = SignalHandling.install { count in
+            if count == 1 {
+                logger.notice("stopping after the task in hand (signal again to give it back now)")
+                worker.requestStop()
+            } else {
+                worker.releaseTaskInHand()
+                logger.notice("stopped")
+                Foundation.exit(130)
+            }
+        }
+        defer { _ = signals }
+        do {
+            _ = try worker.run()
+        } catch let error as SchemaMismatch {
+            throw CommandFailure(error.description)
+        } catch let error as PostgresError {
+            throw CommandFailure(error.description)
+        }
+    }
+}
+
+/// SIGINT and SIGTERM, counted, delivered on a dispatch queue instead of killing the process.
+enum SignalHandling {
+    static func install(_ handler: @escaping @Sendable (Int) -> Void) -> [DispatchSourceSignal] {
+        nonisolated(unsafe) var count = 0
+        let queue = DispatchQueue(label: "nepsim.signals")
+        return [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler {
+                count += 1
+                handler(count)
+            }
+            source.resume()
+            return source
+        }
+    }
+}
