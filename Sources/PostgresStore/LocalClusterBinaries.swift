@@ -139,12 +139,13 @@ struct ProgramRun: Sendable {
         posix_spawn_file_actions_adddup2(&actions, writeEnd, 2)
         posix_spawn_file_actions_addclose(&actions, readEnd)
         posix_spawn_file_actions_addclose(&actions, writeEnd)
-        if let workingDirectory { posix_spawn_file_actions_addchdir_np(&actions, workingDirectory) }
+        // posix_spawn_file_actions_addchdir_np is not visible from Swift on Linux: a shell changes directory.
+        let command = workingDirectory.map { ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", $0, executable] } ?? [executable]
 
         var pid = pid_t()
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let argv = (command + arguments).map { strdup($0) } + [nil]
         defer { for argument in argv { free(argument) } }
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        let spawned = posix_spawn(&pid, command[0], &actions, nil, argv, environ)
         close(writeEnd)
         guard spawned == 0 else { throw SpawnFailure(description: "\(executable): \(String(cString: strerror(spawned)))") }
 

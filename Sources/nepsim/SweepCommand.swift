@@ -115,7 +115,7 @@ struct SweepCommand: ParsableCommand {
             }
             let tasks = (sweep.runsTotal + taskSize - 1) / taskSize
             print("sweep \(sweep.id) '\(sweep.name)': \(sweep.runsTotal) runs of \(loaded.name) in \(tasks) tasks, seed \(seed), design \(design.rawValue), series \(series.rawValue)")
-            fflush(stdout)
+            fflush(nil)  // the launch line before the progress on stderr
             let url = try database.resolveURL()
             let children = try LocalWorkers.start(count: localWorkers, databaseURL: url, sweepID: sweep.id)
             if !wait {
