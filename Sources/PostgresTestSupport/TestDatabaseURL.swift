@@ -19,8 +19,10 @@ enum TestDatabaseURL {
     /// The database a URL names, if it names one.
     static func databaseName(of url: String) -> String? {
         guard let schemeEnd = url.range(of: "://") else {
-            guard let match = url.range(of: #"dbname\s*=\s*\S+"#, options: [.regularExpression, .backwards]) else { return nil }
-            return url[match].split(separator: "=", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) }
+            // The last dbname wins, as in libpq; `replacingDatabase` appends one.
+            let pattern = try? NSRegularExpression(pattern: #"dbname\s*=\s*(\S+)"#)
+            let matches = pattern?.matches(in: url, range: NSRange(url.startIndex..., in: url)) ?? []
+            return matches.last.flatMap { Range($0.range(at: 1), in: url) }.map { String(url[$0]) }
         }
         let rest = url[schemeEnd.upperBound...]
         guard let slash = rest.firstIndex(of: "/"), !rest[..<slash].contains("?") else { return nil }

@@ -85,9 +85,10 @@ final class PostgresConnectionTests: DatabaseTestCase {
             throw Abandon()
         }) { XCTAssertTrue($0 is Abandon) }
         XCTAssertEqual(try connection.query("SELECT count(*) AS n FROM task").int(0, "n"), 0)
-        // Not left inside the transaction: a statement outside one starts its own, so the
-        // transaction and statement timestamps agree.
-        XCTAssertEqual(try connection.query("SELECT transaction_timestamp() = statement_timestamp() AS fresh").bool(0, "fresh"), true)
+        // Not left inside the transaction: another session sees this one idle.
+        let pid = try XCTUnwrap(connection.query("SELECT pg_backend_pid() AS pid").string(0, "pid"))
+        let state = try connect().query("SELECT state FROM pg_stat_activity WHERE pid = $1", [pid])
+        XCTAssertEqual(state.string(0, "state"), "idle")
     }
 
     func testTransactionRollsBackWhenAStatementFails() throws {

@@ -1,0 +1,117 @@
+import Experiments
+import Foundation
+import Logging
+import PostgresStore
+import PostgresTestSupport
+import SimulationCore
+import Sweeps
+import XCTest
+
+/// A fresh migrated database per test, scenarios, in-process workers and the `nepsim` binary.
+class DatabaseTestCase: XCTestCase {
+    var url = ""
+    var connection: PostgresConnection!
+
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    override func setUpWithError() throws {
+        url = try TestDatabase.freshDatabase(named: String(name.split(separator: " ").last?.prefix(20) ?? "sweep")
+            .filter { $0.isLetter || $0.isNumber }.lowercased())
+        connection = try PostgresConnection(url: url)
+        try SchemaMigrator.migrate(connection)
+    }
+
+    override func tearDown() {
+        connection?.close()
+        TestDatabase.dropDatabase(url)
+    }
+
+    func scenario(_ name: String) throws -> Scenario {
+        try Scenario.load(path: DatabaseTestCase.root.appendingPathComponent("scenarios/\(name).toml").path)
+    }
+
+    func launch(_ name: String = "otl", runs: Int, replications: Int = 1, seed: UInt64 = 7, taskSize: Int = 100,
+                series: Bool = false, maxAttempts: Int = 3, sweepName: String? = nil,
+                scenario override: Scenario? = nil) throws -> StoredSweep {
+        let request = SweepRequest(scenario: try override ?? scenario(name), name: sweepName, points: runs / replications,
+                                   replications: replications, seed: seed, storeSeries: series, taskSize: taskSize,
+                                   maxAttempts: maxAttempts)
+        return try Coordinator.launch(request, on: connection, codeVersion: "test")
+    }
+
+    func workerConfiguration(sweep: StoredSweep?, id: String, lease: Double = 30) -> WorkerConfiguration {
+        WorkerConfiguration(databaseURL: url, concurrency: 2, sweepID: sweep?.id, exitWhenIdle: true,
+                            leaseSeconds: lease, heartbeatSeconds: min(5, lease / 3), idlePollSeconds: 0.2,
+                            codeVersion: "test", workerID: id)
+    }
+
+    static var quietLogger: Logger {
+        var logger = Logger(label: "test")
+        logger.logLevel = .error
+        return logger
+    }
+
+    /// Runs `count` in-process workers until the work is done.
+    func runWorkers(_ count: Int, sweep: StoredSweep?) throws {
+        let group = DispatchGroup()
+        nonisolated(unsafe) var failures: [Error] = []
+        let lock = NSLock()
+        for index in 0..<count {
+            let worker = Worker(configuration: workerConfiguration(sweep: sweep, id: "test-worker-\(index)"),
+                                logger: DatabaseTestCase.quietLogger)
+            DispatchQueue.global().async(group: group) {
+                do { _ = try worker.run() } catch { lock.withLock { failures.append(error) } }
+            }
+        }
+        group.wait()
+        if let first = failures.first { throw first }
+    }
+
+    func count(_ sql: String, _ parameters: [String?] = []) throws -> Int {
+        try connection.query(sql, parameters).int(0, "count") ?? -1
+    }
+
+    /// Polls until `condition` holds or `timeout` passes (no fixed sleeps).
+    func waitUntil(timeout: Double, _ what: String, _ condition: () throws -> Bool) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while try !condition() {
+            if Date() > deadline { throw XCTSkip("timed out waiting for \(what)") }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+    }
+
+    // MARK: the binary
+
+    func nepsimBinary() throws -> URL {
+        var directory = URL(fileURLWithPath: CommandLine.arguments.first { $0.hasSuffix(".xctest") } ?? CommandLine.arguments[0])
+        directory.deleteLastPathComponent()
+        let binary = directory.appendingPathComponent("nepsim")
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw XCTSkip("no nepsim binary at \(binary.path)") }
+        return binary
+    }
+
+    func startNepsim(_ arguments: [String], environment extra: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
+        let process = Process()
+        process.executableURL = try nepsimBinary()
+        process.arguments = arguments
+        process.currentDirectoryURL = DatabaseTestCase.root
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "NEPSIM_DATABASE_URL")
+        for (key, value) in extra { environment[key] = value }
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        return (process, out, err)
+    }
+
+    func nepsim(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let (process, out, err) = try startNepsim(arguments, environment: environment)
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    }
+}

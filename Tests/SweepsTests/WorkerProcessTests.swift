@@ -1,0 +1,135 @@
+import Foundation
+import PostgresStore
+import Sweeps
+import XCTest
+
+/// Real `nepsim worker` processes: killed with SIGKILL, stopped with SIGTERM, cut off from the
+/// database. Nothing may be lost or stored twice.
+final class WorkerProcessTests: DatabaseTestCase {
+    /// Waits until some worker holds a task.
+    func waitForARunningTask(_ sweep: StoredSweep) throws {
+        try waitUntil(timeout: 60, "a worker to claim a task") {
+            try count("SELECT count(*) FROM nepsim.tasks WHERE sweep_id = $1 AND state = 'running'", [String(sweep.id)]) > 0
+        }
+    }
+
+    func testWorkerKilledMidTaskLosesNothing() throws {
+        let reference = try launch("shot-in-the-kremlin", runs: 3000, seed: 5, taskSize: 1500, sweepName: "reference")
+        try runWorkers(1, sweep: reference)
+        let sweep = try launch("shot-in-the-kremlin", runs: 3000, seed: 5, taskSize: 1500, sweepName: "killed")
+        let (process, _, _) = try startNepsim(["worker", "--database", url, "--sweep", "killed", "--concurrency", "1",
+                                               "--lease-seconds", "2", "--heartbeat-seconds", "0.5", "--exit-when-idle"])
+        try waitForARunningTask(sweep)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .uncaughtSignal)
+        XCTAssertEqual(try count("SELECT count(*) FROM nepsim.tasks WHERE sweep_id = $1 AND state = 'running'", [String(sweep.id)]), 1,
+                       "the dead worker's task is still leased to it")
+        // Another worker waits out the lease and redoes the task.
+        try runWorkers(1, sweep: sweep)
+        XCTAssertEqual(try count("SELECT count(*) FROM nepsim.runs WHERE sweep_id = $1", [String(sweep.id)]), 3000)
+        XCTAssertEqual(try count("SELECT count(*) FROM nepsim.tasks WHERE sweep_id = $1 AND attempts > 1", [String(sweep.id)]), 1)
+        XCTAssertEqual(try Coordinator.status("killed", on: connection).state, "done")
+        XCTAssertEqual(try Coordinator.checksum("killed", on: connection), try Coordinator.checksum("reference", on: connection))
+    }
+
+    func testSIGTERMFinishesTheTaskInHandThenExits() throws {
+        let sweep = try launch(runs: 6000, taskSize: 1500)
+        let (process, _, err) = try startNepsim(["worker", "--database", url, "--concurrency", "1", "--log-level", "info"])
+        try waitForARunningTask(sweep)
+        process.terminate()
+        let log = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, log)
+        XCTAssert(log.contains("stopping after the task in hand"), log)
+        XCTAssertEqual(try count("SELECT count(*) FROM nepsim.tasks WHERE sweep_id = $1 AND state = 'running'", [String(sweep.id)]), 0)
+        XCTAssertGreaterThanOrEqual(try count("SELECT count(*) FROM nepsim.tasks WHERE sweep_id = $1 AND state = 'done'", [String(sweep.id)]), 1)
+        XCTAssertEqual(try count("SELECT count(*) FROM nepsim.workers WHERE state = 'stopped'"), 1)
+        XCTAssertFalse(log.contains(url.contains("@") ? "password" : "\u{0}"))
+    }
+
+    func testLostConnectionsAreRetriedAndNothingIsLost() throws {
+        let sweep = try launch(runs: 4000, taskSize: 200, sweepName: "cut")
+        let (process, _, err) = try startNepsim(["worker", "--database", url, "--sweep", "cut", "--concurrency", "1",
+                                               "--exit-when-idle", "--log-level", "info"])
+        try waitForARunningTask(sweep)
+        // Cut every connection the worker has, twice, while it works.
+        for _ in 0..<2 {
+            try connection.query("""
+                SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name LIKE 'nepsim%'
+                """)
+            Thread.sleep(forTimeInterval: 0.3)
+        }
+        let log = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, log)
+        XCTAssert(log.contains("reconnecting") || log.contains("retrying"), log)
+        XCTAssertEqual(try count("SELECT count(*) FROM nepsim.runs WHERE sweep_id = $1", [String(sweep.id)]), 4000)
+        XCTAssertEqual(try Coordinator.status("cut", on: connection).state, "done")
+    }
+}
+
+/// What users get wrong, through the command line: clear messages, non-zero exits, nothing stored.
+final class SweepCommandLineTests: DatabaseTestCase {
+    func testUnreachableDatabaseIsReportedWithoutThePassword() throws {
+        let result = try nepsim(["sweep", "list", "--database", "postgresql://nepsim:hunter2@127.0.0.1:1/nepsim"])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssert(result.stderr.contains("could not talk to the database at postgresql://nepsim:***@127.0.0.1:1/nepsim"), result.stderr)
+        XCTAssertFalse(result.stderr.contains("hunter2"))
+        XCTAssertFalse(result.stderr.contains("Fatal error"))
+    }
+
+    func testUnknownSweepInvalidScenarioAndZeroRuns() throws {
+        let unknown = try nepsim(["sweep", "status", "12345", "--database", url])
+        XCTAssertNotEqual(unknown.status, 0)
+        XCTAssert(unknown.stderr.contains("no sweep '12345'"), unknown.stderr)
+
+        let bad = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).toml")
+        try """
+            [scenario]
+            name = "bad"
+            title = "bad"
+            extends = "\(DatabaseTestCase.root.path)/scenarios/otl.toml"
+            [parameters]
+            famine_lethality = { value = -1.0, source = "oops" }
+            """.write(to: bad, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: bad) }
+        let invalid = try nepsim(["sweep", "launch", bad.path, "--runs", "10", "--database", url])
+        XCTAssertNotEqual(invalid.status, 0)
+        XCTAssert(invalid.stderr.contains("famine_lethality"), invalid.stderr)
+        XCTAssertEqual(try count("SELECT count(*) FROM nepsim.sweeps"), 0, "an invalid scenario stores nothing")
+
+        let zero = try nepsim(["sweep", "launch", "scenarios/otl.toml", "--runs", "0", "--database", url])
+        XCTAssertNotEqual(zero.status, 0)
+        XCTAssert(zero.stderr.contains("--runs must be at least 1"), zero.stderr)
+        XCTAssertEqual(try count("SELECT count(*) FROM nepsim.sweeps"), 0)
+    }
+
+    func testSchemaVersionMismatchIsExplained() throws {
+        try connection.query("INSERT INTO nepsim.schema_migrations (version, name) VALUES (999, 'future')")
+        for command in [["sweep", "list"], ["worker", "--exit-when-idle"],
+                        ["sweep", "launch", "scenarios/otl.toml", "--runs", "10"]] {
+            let result = try nepsim(command + ["--database", url])
+            XCTAssertNotEqual(result.status, 0, "\(command)")
+            XCTAssert(result.stderr.contains("newer than this nepsim knows"), "\(command): \(result.stderr)")
+        }
+        try connection.query("DELETE FROM nepsim.schema_migrations")
+        let older = try nepsim(["sweep", "list", "--database", url])
+        XCTAssert(older.stderr.contains("run `nepsim db migrate`"), older.stderr)
+    }
+
+    func testLaunchWaitWithLocalWorkersCompletesAndSummarizes() throws {
+        let result = try nepsim(["sweep", "launch", "scenarios/shot-in-the-kremlin.toml", "--runs", "2000", "--task-size", "250",
+                                 "--local-workers", "2", "--wait", "--name", "cli", "--database", url])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssert(result.stdout.contains("'cli': 2000 runs of shot-in-the-kremlin in 8 tasks"), result.stdout)
+        XCTAssert(result.stdout.contains(": done"), result.stdout)
+        XCTAssert(result.stdout.contains("P(Stalin dies in 1926)"), result.stdout)
+        XCTAssertEqual(try count("SELECT count(*) FROM nepsim.runs"), 2000)
+        let status = try nepsim(["sweep", "status", "cli", "--database", url])
+        XCTAssert(status.stdout.contains("8 done, 0 running, 0 pending, 0 failed"), status.stdout)
+        let list = try nepsim(["sweep", "list", "--database", url])
+        XCTAssert(list.stdout.contains("cli"), list.stdout)
+    }
+}

@@ -1,0 +1,123 @@
+import Experiments
+import Foundation
+import PostgresStore
+import SimulationCore
+import Sweeps
+import XCTest
+
+/// Claims, leases, exactly-once results, poison tasks, and determinism across worker counts.
+final class WorkerTests: DatabaseTestCase {
+    func testClaimsSkipLockedTasksAndExpiredLeasesAreReclaimed() throws {
+        let sweep = try launch(runs: 300, taskSize: 100)
+        let claimA = try XCTUnwrap(try claim(worker: "a", lease: 60))
+        let claimB = try XCTUnwrap(try claim(worker: "b", lease: 60))
+        XCTAssertNotEqual(claimA.taskID, claimB.taskID, "two workers never hold the same task")
+        XCTAssertEqual(claimA.attempts, 1)
+        // A's lease runs out (as if A died): B takes the task over, as a second attempt.
+        try connection.query("UPDATE nepsim.tasks SET lease_expires_at = now() - interval '1 second' WHERE lease_owner = 'a'")
+        let takeover = try XCTUnwrap(try claim(worker: "b", lease: 60))
+        XCTAssertEqual(takeover.taskID, claimA.taskID)
+        XCTAssertEqual(takeover.attempts, 2)
+        // A comes back and tries to complete: its lease is gone, so nothing is written.
+        let plan = try sweep.runPlan()
+        let results = try SweepsTestHooks.compute(claimA, sweep: sweep, plan: plan, workerID: "a")
+        XCTAssertFalse(try SweepsTestHooks.complete(claimA, results: results, on: connection, workerID: "a"))
+        XCTAssertEqual(try count("SELECT count(*) FROM nepsim.runs"), 0)
+        // B completes it: the rows land once.
+        let resultsB = try SweepsTestHooks.compute(takeover, sweep: sweep, plan: plan, workerID: "b")
+        XCTAssertTrue(try SweepsTestHooks.complete(takeover, results: resultsB, on: connection, workerID: "b"))
+        XCTAssertEqual(try count("SELECT count(*) FROM nepsim.runs"), 100)
+        XCTAssertEqual(try connection.query("SELECT state FROM nepsim.tasks WHERE task_id = $1", [String(takeover.taskID)])
+            .string(0, "state"), "done")
+    }
+
+    func claim(worker: String, lease: Double) throws -> ClaimedTask? {
+        try SweepsTestHooks.claim(on: connection, workerID: worker, sweepID: nil, leaseSeconds: lease)
+    }
+
+    func testTwoWorkersStoreEveryRunExactlyOnce() throws {
+        let sweep = try launch("shot-in-the-kremlin", runs: 1200, replications: 3, taskSize: 50, series: true)
+        try runWorkers(2, sweep: sweep)
+        XCTAssertEqual(try count("SELECT count(*) FROM nepsim.runs WHERE sweep_id = $1", [String(sweep.id)]), 1200)
+        XCTAssertEqual(try count("SELECT count(DISTINCT (point, replication)) AS count FROM nepsim.runs"), 1200)
+        XCTAssertEqual(try count("SELECT count(*) FROM nepsim.run_years"), 1200 * 14)
+        XCTAssertEqual(try count("SELECT count(DISTINCT worker_id) AS count FROM nepsim.runs"), 2)
+        XCTAssertEqual(try count("SELECT count(*) FROM nepsim.tasks WHERE state <> 'done'"), 0)
+        let status = try Coordinator.status(String(sweep.id), on: connection)
+        XCTAssertEqual(status.state, "done")
+        XCTAssertEqual(status.runsDone, 1200)
+        XCTAssertEqual(try count("SELECT sum(runs_done)::int AS count FROM nepsim.workers"), 1200)
+    }
+
+    func testSameSeedGivesIdenticalResultsWithOneOrFourWorkersAndMatchesInProcessRuns() throws {
+        let one = try launch("shot-in-the-kremlin", runs: 600, replications: 2, seed: 11, taskSize: 40, sweepName: "one")
+        try runWorkers(1, sweep: one)
+        let four = try launch("shot-in-the-kremlin", runs: 600, replications: 2, seed: 11, taskSize: 40, sweepName: "four")
+        try runWorkers(4, sweep: four)
+        let other = try launch("shot-in-the-kremlin", runs: 600, replications: 2, seed: 12, taskSize: 40, sweepName: "other")
+        try runWorkers(2, sweep: other)
+        let checksumOne = try Coordinator.checksum("one", on: connection)
+        XCTAssertEqual(checksumOne, try Coordinator.checksum("four", on: connection))
+        XCTAssertNotEqual(checksumOne, try Coordinator.checksum("other", on: connection))
+        XCTAssert(checksumOne.hasPrefix("600:"))
+        // The stored numbers are the core's, bit for bit.
+        let plan = try one.runPlan()
+        var series: [YearRecord] = []
+        let expected = plan.run(point: 123, replication: 1, series: &series)
+        let row = try connection.query("""
+            SELECT famine_deaths_total, industrial_output_1940, leader_1940, stalin_died_1926, collectivization_year,
+                   params->>'stalin_1926_attempt_probability' AS attempt
+            FROM nepsim.runs WHERE sweep_id = $1 AND point = 123 AND replication = 1
+            """, [String(one.id)])
+        XCTAssertEqual(row.double(0, "famine_deaths_total"), expected.famineDeathsTotal)
+        XCTAssertEqual(row.double(0, "industrial_output_1940"), expected.industrialOutput1940)
+        XCTAssertEqual(row.string(0, "leader_1940"), expected.leader1940.label)
+        XCTAssertEqual(row.bool(0, "stalin_died_1926"), expected.stalinDied1926)
+        XCTAssertEqual(row.int(0, "collectivization_year"), expected.collectivizationYear)
+        let drawn = plan.parameters(point: 123).stalin1926AttemptProbability
+        XCTAssertEqual(row.double(0, "attempt"), drawn)
+    }
+
+    func testPoisonTaskFailsAfterMaxAttemptsWithItsError() throws {
+        // A task that fails every time it runs: here the stored scenario was damaged after launch
+        // (as if written by another nepsim), so no worker can rebuild the plan.
+        let sweep = try launch(runs: 20, taskSize: 10, maxAttempts: 2)
+        try connection.query("UPDATE nepsim.sweeps SET scenario_text = 'this is [not valid' WHERE sweep_id = $1", [String(sweep.id)])
+        try runWorkers(2, sweep: sweep)
+        let tasks = try connection.query("SELECT state, attempts, last_error FROM nepsim.tasks WHERE sweep_id = $1", [String(sweep.id)])
+        XCTAssertEqual(tasks.rows.count, 2)
+        for row in 0..<2 {
+            XCTAssertEqual(tasks.string(row, "state"), "failed")
+            XCTAssertEqual(tasks.int(row, "attempts"), 2)
+            XCTAssert(tasks.string(row, "last_error")?.contains("stored scenario no longer parses") == true,
+                      tasks.string(row, "last_error") ?? "")
+        }
+        let status = try Coordinator.status(String(sweep.id), on: connection)
+        XCTAssertEqual(status.state, "failed")
+        XCTAssert(status.errors?.contains("stored scenario") == true)
+        XCTAssertEqual(try count("SELECT count(*) FROM nepsim.runs"), 0)
+    }
+
+    func testNonFiniteOutcomesAreCaught() {
+        var outcomes = RunOutcomes()
+        XCTAssertNil(ResultsLayout.firstNonFiniteOutcome(outcomes))
+        outcomes.realWage1932 = .nan
+        XCTAssertEqual(ResultsLayout.firstNonFiniteOutcome(outcomes), "real_wage_1932")
+        outcomes.realWage1932 = 50
+        outcomes.steel1940Mt = .infinity
+        XCTAssertEqual(ResultsLayout.firstNonFiniteOutcome(outcomes), "steel_1940_mt")
+    }
+
+    func testTaskWhoseWorkersKeepDyingIsAbandoned() throws {
+        let sweep = try launch(runs: 10, taskSize: 10, maxAttempts: 2)
+        // Two workers claimed it and vanished (their leases expired).
+        try connection.query("""
+            UPDATE nepsim.tasks SET state = 'running', attempts = 2, lease_owner = 'ghost',
+                lease_expires_at = now() - interval '1 second' WHERE sweep_id = $1
+            """, [String(sweep.id)])
+        try runWorkers(1, sweep: sweep)
+        let task = try connection.query("SELECT state, last_error FROM nepsim.tasks WHERE sweep_id = $1", [String(sweep.id)])
+        XCTAssertEqual(task.string(0, "state"), "failed")
+        XCTAssert(task.string(0, "last_error")?.contains("abandoned after 2 attempts") == true)
+    }
+}
