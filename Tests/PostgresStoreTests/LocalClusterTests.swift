@@ -127,6 +127,21 @@ final class LocalClusterTests: XCTestCase {
             "PostgreSQL server binaries not found; install them (Debian: apt-get install postgresql) or set NEPSIM_PG_BINDIR"))
     }
 
+    func testUnreachableDirectoryIsRefusedWithTheFix() throws {
+        try XCTSkipUnless(geteuid() == 0, "only root hands the cluster to the postgres user")
+        let locked = directory + "/private"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: locked, withIntermediateDirectories: false,
+                                                attributes: [.posixPermissions: 0o700])
+        XCTAssertThrowsError(try LocalCluster(directory: locked + "/db").up()) { error in
+            guard case LocalClusterError.directoryNotReachable(_, let parent)? = error as? LocalClusterError else {
+                return XCTFail("expected directoryNotReachable, got \(error)")
+            }
+            XCTAssertEqual(parent, locked)
+            XCTAssertTrue("\(error)".contains("chmod o+x \(locked)"), "\(error)")
+        }
+    }
+
     func testFreePortsCanBeBound() throws {
         let port = try LocalCluster.freeTCPPort()
         XCTAssertGreaterThan(port, 0)
