@@ -20,6 +20,9 @@ enum LocalClusterConfig {
             listen_addresses = '127.0.0.1'
             port = \(port)
             unix_socket_directories = '\(socket)'
+            # Bulk loading: fewer checkpoints during large sweeps, a bigger cache.
+            max_wal_size = '4GB'
+            shared_buffers = '256MB'
 
             """
     }

@@ -177,6 +177,9 @@ public final class Worker: @unchecked Sendable {
                                                              "concurrency": "\(configuration.concurrency)"])
                 }
                 try connection.listen(Coordinator.tasksChannel)
+                // A task's rows and its completion commit together, so a commit lost in a server
+                // crash only sends the task back to be redone: no need to wait for the disk.
+                try connection.query("SET synchronous_commit = off")
                 return connection
             } catch let error as PostgresError where error.isConnectionProblem && !error.isAuthenticationFailure {
                 let delay = backoff.next()
