@@ -1,5 +1,6 @@
 import Foundation
 import PostgresStore
+import PostgresTestSupport
 import Sweeps
 import XCTest
 
@@ -78,6 +79,23 @@ final class SweepCommandLineTests: DatabaseTestCase {
         XCTAssert(result.stderr.contains("could not talk to the database at postgresql://nepsim:***@127.0.0.1:1/nepsim"), result.stderr)
         XCTAssertFalse(result.stderr.contains("hunter2"))
         XCTAssertFalse(result.stderr.contains("Fatal error"))
+    }
+
+    func testWrongPasswordIsReportedWithoutThePassword() throws {
+        guard TestDatabase.usesLocalCluster else { throw XCTSkip("needs the local test cluster's password rule") }
+        let role = LocalCluster.passwordCheckRole
+        try connection.execute(script: """
+            DO $$ BEGIN CREATE ROLE \(role) LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+            ALTER ROLE \(role) PASSWORD 'right-pw';
+            """)
+        let port = try XCTUnwrap(URLComponents(string: url)?.port)
+        for command in [["sweep", "list"], ["worker", "--exit-when-idle"]] {
+            let result = try nepsim(command + ["--database", "postgresql://\(role):wrong-pw@127.0.0.1:\(port)/postgres"])
+            XCTAssertNotEqual(result.status, 0)
+            XCTAssert(result.stderr.contains("password authentication failed"), result.stderr)
+            XCTAssert(result.stderr.contains("check the user and password"), result.stderr)
+            XCTAssertFalse(result.stderr.contains("wrong-pw"), result.stderr)
+        }
     }
 
     func testUnknownSweepInvalidScenarioAndZeroRuns() throws {
