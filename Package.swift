@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Experiments", targets: ["Experiments"]),
         .library(name: "PostgresStore", targets: ["PostgresStore"]),
         .library(name: "Sweeps", targets: ["Sweeps"]),
+        .library(name: "Analysis", targets: ["Analysis"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -36,10 +37,12 @@ let package = Package(
         ]),
         // For tests only: fresh, empty databases on a test server or a local cluster.
         .target(name: "PostgresTestSupport", dependencies: ["PostgresStore"]),
+        // Probability-of-outcome analysis: report data from SQL, conditions, renderers (table, CSV, JSON, HTML).
+        .target(name: "Analysis", dependencies: ["SimulationCore", "PostgresStore", "Sweeps"]),
         .executableTarget(
             name: "nepsim",
             dependencies: [
-                "SimulationCore", "Experiments", "PostgresStore", "Sweeps",
+                "SimulationCore", "Experiments", "PostgresStore", "Sweeps", "Analysis",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -48,6 +51,9 @@ let package = Package(
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "SimulationCore"]),
         // End-to-end tests of the command-line tool: they run the built `nepsim` binary.
         .testTarget(name: "NepsimCLITests", dependencies: ["nepsim"]),
+        .testTarget(name: "AnalysisTests", dependencies: [
+            "Analysis", "Sweeps", "PostgresStore", "PostgresTestSupport", "Experiments", "SimulationCore", "nepsim",
+        ]),
         .testTarget(name: "PostgresStoreTests", dependencies: ["PostgresStore", "PostgresTestSupport"]),
         .testTarget(name: "SweepsTests", dependencies: ["Sweeps", "PostgresStore", "PostgresTestSupport", "Experiments", "SimulationCore", "nepsim"]),
     ]

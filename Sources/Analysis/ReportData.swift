@@ -1,0 +1,107 @@
+// MARK: - ReportData
+
+/// Everything a report shows, computed once from SQL and rendered as a table, CSV, JSON or HTML.
+/// The renderers read only this, so every format carries the same numbers.
+public struct ReportData: Codable, Sendable {
+    public struct SweepInfo: Codable, Sendable {
+        public var id: Int64
+        public var name: String
+        public var scenario: String
+        public var scenarioTitle: String
+        public var runs: Int
+        public var seed: String
+        public var design: String
+        public var createdAt: String
+    }
+
+    /// Mean, spread and quantiles of one numeric outcome over the runs where it is defined.
+    public struct Quantiles: Codable, Sendable {
+        public var name: String
+        public var unit: String
+        public var n: Int
+        public var mean: Double?
+        public var sd: Double?
+        public var p05: Double?
+        public var p25: Double?
+        public var p50: Double?
+        public var p75: Double?
+        public var p95: Double?
+    }
+
+    /// An event's probability with its 95% Wilson interval.
+    public struct Event: Codable, Sendable {
+        public var name: String
+        public var successes: Int
+        public var trials: Int
+        public var probability: Double
+        public var lower: Double
+        public var upper: Double
+    }
+
+    /// Counts of runs in equal-width bins; `edges` has one more element than `counts`.
+    public struct Histogram: Codable, Sendable {
+        public var outcome: String
+        public var unit: String
+        public var edges: [Double]
+        public var counts: [Int]
+    }
+
+    /// Quantiles of one yearly series, year by year (a fan chart).
+    public struct Fan: Codable, Sendable {
+        public var series: String
+        public var unit: String
+        public var years: [Int]
+        public var p05: [Double]
+        public var p25: [Double]
+        public var p50: [Double]
+        public var p75: [Double]
+        public var p95: [Double]
+    }
+
+    /// One side of a comparison: a branch of one sweep (split by an event) or a whole sweep.
+    public struct Branch: Codable, Sendable {
+        public var label: String
+        public var runs: Int
+        public var numeric: [Quantiles]
+        public var events: [Event]
+        public var histograms: [Histogram]
+    }
+
+    /// A row of a comparison: an outcome's median or an event's probability on both sides, the
+    /// difference (right - left... see `leftLabel`/`rightLabel`) and its 95% interval.
+    public struct ComparisonRow: Codable, Sendable {
+        public var name: String
+        /// "median" for numeric outcomes, "probability" for events.
+        public var kind: String
+        public var left: Double?
+        public var right: Double?
+        public var difference: Double?
+        public var lower: Double?
+        public var upper: Double?
+    }
+
+    public struct Comparison: Codable, Sendable {
+        /// What splits the runs: an event name (`--split-by`) or "sweep" (`--compare`).
+        public var splitBy: String
+        public var left: Branch
+        public var right: Branch
+        public var rows: [ComparisonRow]
+    }
+
+    public var sweep: SweepInfo
+    /// The `--given` condition, if the runs were filtered.
+    public var given: String?
+    /// Runs that pass the condition.
+    public var runs: Int
+    public var numeric: [Quantiles]
+    public var events: [Event]
+    /// Who led, as shares.
+    public var leaders: [String: [String: Double]]
+    /// Histograms of the key outcomes: famine deaths, industrial output 1940, urban population 1939.
+    public var histograms: [Histogram]
+    /// Fan charts of harvest, procurement, famine deaths and industrial output (empty when the sweep
+    /// stored no yearly series).
+    public var fans: [Fan]
+    public var comparison: Comparison?
+    public var generatedAt: String
+}
