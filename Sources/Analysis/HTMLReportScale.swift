@@ -46,12 +46,15 @@ extension HTMLReport {
             let magnitude = pow(10, (log10(rawStep)).rounded(.down))
             let normalized = rawStep / magnitude
             let factor: Double = normalized < 1.5 ? 1 : normalized < 3 ? 2 : normalized < 7 ? 5 : 10
-            step = factor * magnitude
-            self.lower = (lower / step).rounded(.down) * step
-            self.upper = (upper / step).rounded(.up) * step
-            let intervals = Int(((self.upper - self.lower) / step).rounded())
+            let step = factor * magnitude
+            let niceLower = (lower / step).rounded(.down) * step
+            let niceUpper = (upper / step).rounded(.up) * step
+            let intervals = Int(((niceUpper - niceLower) / step).rounded())
+            self.step = step
+            self.lower = niceLower
+            self.upper = niceUpper
             values = (0...max(1, intervals)).map { index in
-                let value = self.lower + Double(index) * step
+                let value = niceLower + Double(index) * step
                 // Sums of steps leave crumbs like 1e-17 where a tick should read 0.
                 return abs(value) < step * 1e-9 ? 0 : value
             }
@@ -61,7 +64,7 @@ extension HTMLReport {
         func label(_ value: Double) -> String {
             let largest = max(abs(lower), abs(upper))
             let (divisor, suffix): (Double, String) =
-                largest >= 1e10 ? (1e9, "bn") : largest >= 1e7 ? (1e6, "M") : largest >= 1e4 ? (1e3, "k") : (1, "")
+                largest >= 1e9 ? (1e9, "bn") : largest >= 1e6 ? (1e6, "M") : largest >= 1e4 ? (1e3, "k") : (1, "")
             let scaledStep = step / divisor
             let decimals = scaledStep >= 1 ? 0 : min(4, Int((-log10(scaledStep) - 1e-9).rounded(.up)))
             if value == 0 { return "0" }

@@ -98,6 +98,15 @@ extension HTMLReport.Text {
         let isZero = !text.contains(where: { $0.isNumber && $0 != "0" })
         return value < 0 && !isZero ? "-" + text : text
     }
+
+    /// `text` without trailing zeros after a decimal point: "0.800" -> "0.8", "2.0" -> "2".
+    static func trimmed(_ text: String) -> String {
+        guard text.contains(".") else { return text }
+        var trimmed = Substring(text)
+        while trimmed.hasSuffix("0") { trimmed = trimmed.dropLast() }
+        if trimmed.hasSuffix(".") { trimmed = trimmed.dropLast() }
+        return String(trimmed)
+    }
 }
 
 // MARK: - Names

@@ -68,7 +68,8 @@ public struct ReportData: Codable, Sendable {
     }
 
     /// A row of a comparison: an outcome's median or an event's probability on both sides, the
-    /// difference (right - left... see `leftLabel`/`rightLabel`) and its 95% interval.
+    /// difference left minus right (the event's true branch minus its false one, or the first
+    /// sweep minus the second) and its 95% interval.
     public struct ComparisonRow: Codable, Sendable {
         public var name: String
         /// "median" for numeric outcomes, "probability" for events.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Analysis
 import Experiments
 import Foundation
 import SimulationCore
@@ -54,35 +55,3 @@ func printJSON<T: Encodable>(_ value: T) throws {
     print(String(decoding: data, as: UTF8.self))
 }
 
-/// Formats a number for a table: thousands separators for large values, sensible decimals.
-func formatNumber(_ value: Double?) -> String {
-    guard let value else { return "-" }
-    let magnitude = abs(value)
-    if magnitude >= 100_000 { return groupThousands(value.rounded()) }
-    if magnitude >= 1000 { return String(format: "%.0f", value) }
-    if magnitude >= 100 { return String(format: "%.1f", value) }
-    if magnitude >= 1 { return String(format: "%.2f", value) }
-    if magnitude == 0 { return "0" }
-    return String(format: "%.3f", value)
-}
-
-func groupThousands(_ value: Double) -> String {
-    let digits = String(Int64(abs(value)))
-    var grouped = ""
-    for (i, c) in digits.reversed().enumerated() {
-        if i > 0 && i % 3 == 0 { grouped.append(",") }
-        grouped.append(c)
-    }
-    return (value < 0 ? "-" : "") + String(grouped.reversed())
-}
-
-func pad(_ s: String, _ width: Int, right: Bool = true) -> String {
-    if s.count >= width { return s }
-    let padding = String(repeating: " ", count: width - s.count)
-    return right ? padding + s : s + padding
-}
-
-/// Quotes a CSV field when it needs it.
-func csvField(_ s: String) -> String {
-    s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-}

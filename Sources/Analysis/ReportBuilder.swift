@@ -1,0 +1,310 @@
+import Foundation
+import PostgresStore
+import SimulationCore
+import Sweeps
+
+// MARK: - ReportRequest
+
+/// What `nepsim report` was asked for.
+public struct ReportRequest: Sendable {
+    public var sweep: String
+    public var given: String?
+    public var splitBy: String?
+    public var compare: String?
+
+    public init(sweep: String, given: String? = nil, splitBy: String? = nil, compare: String? = nil) {
+        self.sweep = sweep
+        self.given = given
+        self.splitBy = splitBy
+        self.compare = compare
+    }
+}
+
+/// A report that cannot be made, and why.
+public enum ReportError: Error, Sendable, CustomStringConvertible, Equatable {
+    case unknownEvent(String, known: [String])
+    case noRuns(String)
+    case conflictingOptions(String)
+
+    public var description: String {
+        switch self {
+        case .unknownEvent(let name, let known):
+            return "--split-by: '\(name)' is not an event; events are: \(known.joined(separator: ", "))"
+        case .noRuns(let what):
+            return "no runs to report: \(what)"
+        case .conflictingOptions(let message):
+            return message
+        }
+    }
+}
+
+// MARK: - ReportBuilder
+
+/// Computes a report's numbers in SQL, inside a read-only transaction: whatever the condition
+/// says, nothing can change.
+public enum ReportBuilder {
+    /// Outcomes drawn as histograms and yearly series drawn as fans.
+    public static let histogramOutcomes = ["famine_deaths_total", "industrial_output_1940", "urban_population_1939_m"]
+    public static let fanSeries = ["harvest_mt", "procurement_mt", "famine_deaths", "industrial_output"]
+    public static let histogramBins = 20
+
+    public static func build(_ request: ReportRequest, on connection: PostgresConnection, now: Date = Date()) throws -> ReportData {
+        if request.splitBy != nil && request.compare != nil {
+            throw ReportError.conflictingOptions("use --split-by or --compare, not both")
+        }
+        if let event = request.splitBy, !OutcomeCatalog.events.contains(where: { $0.name == event }) {
+            throw ReportError.unknownEvent(event, known: OutcomeCatalog.events.map(\.name))
+        }
+        try connection.query("BEGIN TRANSACTION READ ONLY")
+        defer { _ = try? connection.query("ROLLBACK") }
+        let sweep = try StoredSweep.load(request.sweep, from: connection)
+        let info = try sweepInfo(sweep.id, connection: connection)
+        let selection = try Selection(sweepID: sweep.id, given: request.given, connection: connection)
+        let runs = try selection.count(connection)
+        guard runs > 0 else {
+            throw ReportError.noRuns(request.given.map { "no run of sweep \(sweep.id) satisfies --given \($0)" }
+                                     ?? "sweep \(sweep.id) has no stored runs yet")
+        }
+        var data = ReportData(
+            sweep: info, given: request.given, runs: runs,
+            numeric: try distributions(selection, connection: connection),
+            events: try events(selection, connection: connection),
+            leaders: try leaders(selection, connection: connection),
+            histograms: try histograms(selection, connection: connection),
+            fans: try fans(selection, connection: connection),
+            comparison: nil, generatedAt: ISO8601DateFormatter().string(from: now))
+        if let event = request.splitBy {
+            data.comparison = try comparison(
+                splitBy: event,
+                left: selection.narrowed(event: event, happened: true), leftLabel: "\(event) = true",
+                right: selection.narrowed(event: event, happened: false), rightLabel: "\(event) = false",
+                connection: connection)
+        } else if let other = request.compare {
+            let otherSweep = try StoredSweep.load(other, from: connection)
+            let otherSelection = try Selection(sweepID: otherSweep.id, given: request.given, connection: connection)
+            data.comparison = try comparison(
+                splitBy: "sweep", left: selection, leftLabel: "sweep \(sweep.id) \(sweep.name)",
+                right: otherSelection, rightLabel: "sweep \(otherSweep.id) \(otherSweep.name)", connection: connection)
+        }
+        return data
+    }
+
+    // MARK: Selection
+
+    /// The runs a report covers: one sweep, optionally filtered by a condition and a branch.
+    struct Selection {
+        let sweepID: Int64
+        /// SQL over alias `r` (nepsim.runs), parameters from $2.
+        var whereSQL: String
+        var parameters: [String?]
+
+        init(sweepID: Int64, given: String?, connection: PostgresConnection) throws {
+            self.sweepID = sweepID
+            let names = try connection.query("SELECT unnest(uncertain_parameters) AS name FROM nepsim.sweeps WHERE sweep_id = $1",
+                                             [String(sweepID)]).rows.compactMap { $0[0] }
+            if let given {
+                let condition = try Condition.compile(given, parameterNames: Set(names), firstParameter: 2)
+                whereSQL = "r.sweep_id = $1 AND \(condition.sql)"
+                parameters = [String(sweepID)] + condition.parameters
+            } else {
+                whereSQL = "r.sweep_id = $1"
+                parameters = [String(sweepID)]
+            }
+        }
+
+        /// The same runs, on one side of an event (whitelisted by the caller).
+        func narrowed(event: String, happened: Bool) -> Selection {
+            var copy = self
+            copy.whereSQL += " AND \(happened ? "" : "NOT ")r.\(event)"
+            return copy
+        }
+
+        /// `(point, replication) IN (...)` for the long-format views.
+        var memberSQL: String {
+            "(v.point, v.replication) IN (SELECT r.point, r.replication FROM nepsim.runs r WHERE \(whereSQL))"
+        }
+
+        func count(_ connection: PostgresConnection) throws -> Int {
+            try connection.query("SELECT count(*) AS n FROM nepsim.runs r WHERE \(whereSQL)", parameters).int(0, "n") ?? 0
+        }
+    }
+
+    // MARK: Statistics
+
+    static func sweepInfo(_ id: Int64, connection: PostgresConnection) throws -> ReportData.SweepInfo {
+        let r = try connection.query("""
+            SELECT sweep_id, name, scenario_name, scenario_title, runs_total, seed, design, created_at::text AS created
+            FROM nepsim.sweeps WHERE sweep_id = $1
+            """, [String(id)])
+        return ReportData.SweepInfo(id: id, name: r.string(0, "name") ?? "", scenario: r.string(0, "scenario_name") ?? "",
+                                    scenarioTitle: r.string(0, "scenario_title") ?? "", runs: r.int(0, "runs_total") ?? 0,
+                                    seed: r.string(0, "seed") ?? "", design: r.string(0, "design") ?? "",
+                                    createdAt: r.string(0, "created") ?? "")
+    }
+
+    static func distributions(_ selection: Selection, connection: PostgresConnection) throws -> [ReportData.Quantiles] {
+        let result = try connection.query("""
+            SELECT v.outcome, v.unit, count(v.value) AS n, avg(v.value) AS mean, stddev_samp(v.value) AS sd,
+                   percentile_cont(0.05) WITHIN GROUP (ORDER BY v.value) AS p05,
+                   percentile_cont(0.25) WITHIN GROUP (ORDER BY v.value) AS p25,
+                   percentile_cont(0.50) WITHIN GROUP (ORDER BY v.value) AS p50,
+                   percentile_cont(0.75) WITHIN GROUP (ORDER BY v.value) AS p75,
+                   percentile_cont(0.95) WITHIN GROUP (ORDER BY v.value) AS p95
+            FROM nepsim.run_outcome_values v
+            WHERE v.sweep_id = $1 AND \(selection.memberSQL)
+            GROUP BY v.outcome, v.unit
+            """, selection.parameters)
+        let byName = Dictionary(uniqueKeysWithValues: (0..<result.rows.count).map { row in
+            (result.string(row, "outcome") ?? "", ReportData.Quantiles(
+                name: result.string(row, "outcome") ?? "", unit: result.string(row, "unit") ?? "",
+                n: result.int(row, "n") ?? 0, mean: result.double(row, "mean"), sd: result.double(row, "sd"),
+                p05: result.double(row, "p05"), p25: result.double(row, "p25"), p50: result.double(row, "p50"),
+                p75: result.double(row, "p75"), p95: result.double(row, "p95")))
+        })
+        // Catalog order, so every format lists outcomes the same way.
+        return OutcomeCatalog.numeric.compactMap { byName[$0.name] }
+    }
+
+    static func events(_ selection: Selection, connection: PostgresConnection) throws -> [ReportData.Event] {
+        let result = try connection.query("""
+            SELECT c.event, c.trials, c.successes, w.lower, w.upper
+            FROM (SELECT v.event, count(*) AS trials, count(*) FILTER (WHERE v.happened) AS successes
+                  FROM nepsim.run_event_values v
+                  WHERE v.sweep_id = $1 AND \(selection.memberSQL)
+                  GROUP BY v.event) c
+            CROSS JOIN LATERAL nepsim.wilson_interval(c.successes, c.trials) w
+            """, selection.parameters)
+        let byName = Dictionary(uniqueKeysWithValues: (0..<result.rows.count).map { row -> (String, ReportData.Event) in
+            let trials = result.int(row, "trials") ?? 0, successes = result.int(row, "successes") ?? 0
+            return (result.string(row, "event") ?? "", ReportData.Event(
+                name: result.string(row, "event") ?? "", successes: successes, trials: trials,
+                probability: trials > 0 ? Double(successes) / Double(trials) : 0,
+                lower: result.double(row, "lower") ?? 0, upper: result.double(row, "upper") ?? 1))
+        })
+        return OutcomeCatalog.events.compactMap { byName[$0.name] }
+    }
+
+    static func leaders(_ selection: Selection, connection: PostgresConnection) throws -> [String: [String: Double]] {
+        var shares: [String: [String: Double]] = [:]
+        for label in OutcomeCatalog.labels {
+            let result = try connection.query("""
+                SELECT r.\(label.name) AS label, count(*)::float8 / sum(count(*)) OVER () AS share
+                FROM nepsim.runs r WHERE \(selection.whereSQL) GROUP BY r.\(label.name)
+                """, selection.parameters)
+            shares[label.name] = Dictionary(uniqueKeysWithValues: result.rows.indices.map {
+                (result.string($0, "label") ?? "", result.double($0, "share") ?? 0)
+            })
+        }
+        return shares
+    }
+
+    static func histograms(_ selection: Selection, connection: PostgresConnection) throws -> [ReportData.Histogram] {
+        let result = try connection.query("SELECT \(histogramOutcomes.map { "r." + $0 }.joined(separator: ", ")) FROM nepsim.runs r WHERE \(selection.whereSQL)",
+                                          selection.parameters)
+        return histogramOutcomes.enumerated().map { column, name in
+            let values = result.rows.compactMap { $0[column].flatMap(Double.init) }.filter(\.isFinite)
+            let unit = OutcomeCatalog.numeric.first { $0.name == name }?.unit ?? ""
+            return histogram(name: name, unit: unit, values: values, bins: histogramBins)
+        }
+    }
+
+    /// Equal-width bins from the smallest to the largest value (one bin if they are equal).
+    public static func histogram(name: String, unit: String, values: [Double], bins: Int) -> ReportData.Histogram {
+        guard let low = values.min(), let high = values.max() else {
+            return ReportData.Histogram(outcome: name, unit: unit, edges: [], counts: [])
+        }
+        guard high > low else {
+            return ReportData.Histogram(outcome: name, unit: unit, edges: [low, high], counts: [values.count])
+        }
+        let width = (high - low) / Double(bins)
+        var counts = [Int](repeating: 0, count: bins)
+        for value in values { counts[min(bins - 1, Int((value - low) / width))] += 1 }
+        return ReportData.Histogram(outcome: name, unit: unit, edges: (0...bins).map { low + Double($0) * width }, counts: counts)
+    }
+
+    static func fans(_ selection: Selection, connection: PostgresConnection) throws -> [ReportData.Fan] {
+        let result = try connection.query("""
+            SELECT s.series, y.year,
+                   percentile_cont(0.05) WITHIN GROUP (ORDER BY s.value) AS p05,
+                   percentile_cont(0.25) WITHIN GROUP (ORDER BY s.value) AS p25,
+                   percentile_cont(0.50) WITHIN GROUP (ORDER BY s.value) AS p50,
+                   percentile_cont(0.75) WITHIN GROUP (ORDER BY s.value) AS p75,
+                   percentile_cont(0.95) WITHIN GROUP (ORDER BY s.value) AS p95
+            FROM nepsim.run_years y
+            CROSS JOIN LATERAL (VALUES ('harvest_mt', y.harvest_mt), ('procurement_mt', y.procurement_mt),
+                                       ('famine_deaths', y.famine_deaths),
+                                       ('industrial_output', y.producer_output + y.consumer_output)) AS s(series, value)
+            WHERE y.sweep_id = $1
+              AND (y.point, y.replication) IN (SELECT r.point, r.replication FROM nepsim.runs r WHERE \(selection.whereSQL))
+            GROUP BY s.series, y.year
+            ORDER BY s.series, y.year
+            """, selection.parameters)
+        let units = ["harvest_mt": "Mt", "procurement_mt": "Mt", "famine_deaths": "persons", "industrial_output": "output units (1928 about 100)"]
+        return fanSeries.compactMap { series in
+            let rows = result.rows.indices.filter { result.string($0, "series") == series }
+            guard !rows.isEmpty else { return nil }
+            func column(_ name: String) -> [Double] { rows.map { result.double($0, name) ?? .nan } }
+            return ReportData.Fan(series: series, unit: units[series] ?? "", years: rows.map { result.int($0, "year") ?? 0 },
+                                  p05: column("p05"), p25: column("p25"), p50: column("p50"), p75: column("p75"), p95: column("p95"))
+        }
+    }
+
+    // MARK: Comparison
+
+    static func comparison(splitBy: String, left: Selection, leftLabel: String, right: Selection, rightLabel: String,
+                           connection: PostgresConnection) throws -> ReportData.Comparison {
+        func branch(_ selection: Selection, _ label: String) throws -> ReportData.Branch {
+            ReportData.Branch(label: label, runs: try selection.count(connection),
+                              numeric: try distributions(selection, connection: connection),
+                              events: try events(selection, connection: connection),
+                              histograms: try histograms(selection, connection: connection))
+        }
+        let a = try branch(left, leftLabel), b = try branch(right, rightLabel)
+        var rows: [ReportData.ComparisonRow] = []
+        for q in a.numeric {
+            guard let r = b.numeric.first(where: { $0.name == q.name }) else { continue }
+            rows.append(BranchStatistics.medianRow(name: q.name, left: q, right: r))
+        }
+        for e in a.events {
+            guard let f = b.events.first(where: { $0.name == e.name }) else { continue }
+            rows.append(BranchStatistics.probabilityRow(name: e.name, left: e, right: f))
+        }
+        return ReportData.Comparison(splitBy: splitBy, left: a, right: b, rows: rows)
+    }
+}
+
+// MARK: - BranchStatistics
+
+/// Differences between two branches with 95% intervals, as `nepsim.compare_branches` computes
+/// them: Newcombe's hybrid Wilson interval for probabilities; for medians the normal
+/// approximation with each median's standard error 1.2533 x (IQR / 1.349) / sqrt(n).
+public enum BranchStatistics {
+    public static func medianRow(name: String, left: ReportData.Quantiles, right: ReportData.Quantiles) -> ReportData.ComparisonRow {
+        guard let a = left.p50, let b = right.p50 else {
+            return ReportData.ComparisonRow(name: name, kind: "median", left: left.p50, right: right.p50,
+                                            difference: nil, lower: nil, upper: nil)
+        }
+        func variance(_ q: ReportData.Quantiles) -> Double? {
+            guard let p25 = q.p25, let p75 = q.p75, q.n > 0 else { return nil }
+            let se = 1.2533 * (p75 - p25) / 1.349 / Double(q.n).squareRoot()
+            return se * se
+        }
+        let difference = a - b
+        guard let va = variance(left), let vb = variance(right) else {
+            return ReportData.ComparisonRow(name: name, kind: "median", left: a, right: b, difference: difference, lower: nil, upper: nil)
+        }
+        let half = 1.959964 * (va + vb).squareRoot()
+        return ReportData.ComparisonRow(name: name, kind: "median", left: a, right: b, difference: difference,
+                                        lower: difference - half, upper: difference + half)
+    }
+
+    public static func probabilityRow(name: String, left: ReportData.Event, right: ReportData.Event) -> ReportData.ComparisonRow {
+        let d = left.probability - right.probability
+        let lower = d - ((left.probability - left.lower) * (left.probability - left.lower)
+                         + (right.upper - right.probability) * (right.upper - right.probability)).squareRoot()
+        let upper = d + ((left.upper - left.probability) * (left.upper - left.probability)
+                         + (right.probability - right.lower) * (right.probability - right.lower)).squareRoot()
+        return ReportData.ComparisonRow(name: name, kind: "probability", left: left.probability, right: right.probability,
+                                        difference: d, lower: lower, upper: upper)
+    }
+}

@@ -1,0 +1,88 @@
+import Analysis
+import ArgumentParser
+import Foundation
+import PostgresStore
+import Sweeps
+
+/// `nepsim report`: probabilities and distributions of a sweep, on screen or in a file.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Report a sweep's event probabilities and outcome distributions.",
+        discussion: """
+            Table (default): event probabilities with 95% Wilson intervals, outcome quantiles and text \
+            histograms, for a 100-column terminal. csv and json carry the same numbers; html is one \
+            self-contained file with charts (histograms, yearly fans, the branch comparison).
+
+            --given filters the runs: comparisons of outcomes or drawn parameters (params.NAME) with \
+            numbers or 'strings', joined by and/or/not, e.g.
+              --given "depression_onset_year <= 1929 and leader_1930 = 'Molotov-Rykov'"
+              --given "stalin_died_1926 and params.drought_probability > 0.2"
+            --split-by EVENT compares the runs where the event happened with those where it did not; \
+            --compare SWEEP compares two sweeps.
+            """)
+
+    @Argument(help: "Sweep id or name.")
+    var sweep: String
+
+    @Option(help: "Compare with another sweep (id or name).")
+    var compare: String?
+
+    @Option(help: "Split the runs by an event, e.g. stalin_died_1926.")
+    var splitBy: String?
+
+    @Option(help: "Only the runs satisfying this condition.")
+    var given: String?
+
+    @Option(help: "table, csv, json or html.")
+    var format: ReportFormat = .table
+
+    @Option(help: "Write to this file instead of standard output.")
+    var output: String?
+
+    @OptionGroup var database: DatabaseOptions
+
+    enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case table, csv, json, html }
+
+    func validate() throws {
+        if compare != nil && splitBy != nil { throw ValidationError("use --split-by or --compare, not both.") }
+    }
+
+    func run() throws {
+        let connection = try database.connect()
+        try SweepCommand.requireSchema(connection)
+        let data: ReportData
+        do {
+            data = try ReportBuilder.build(ReportRequest(sweep: sweep, given: given, splitBy: splitBy, compare: compare), on: connection)
+        } catch let error as ConditionError {
+            throw CommandFailure(error.description)
+        } catch let error as ReportError {
+            throw CommandFailure(error.description)
+        } catch let error as SweepError {
+            throw CommandFailure(error.description)
+        } catch let error as PostgresError {
+            throw CommandFailure(error.description)
+        }
+        let text: String
+        switch format {
+        case .table: text = ReportText.table(data)
+        case .csv: text = ReportText.csv(data)
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            text = String(decoding: try encoder.encode(data), as: UTF8.self)
+        case .html: text = HTMLReport.render(data)
+        }
+        if let output {
+            do {
+                try text.write(toFile: output, atomically: true, encoding: .utf8)
+            } catch {
+                throw CommandFailure("cannot write \(output): \(error.localizedDescription)")
+            }
+            FileHandle.standardError.write(Data("wrote \(output) (\(format.rawValue), \(data.runs) runs)\n".utf8))
+        } else {
+            print(text)
+        }
+    }
+}
