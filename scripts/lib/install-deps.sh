@@ -17,3 +17,14 @@ if [ ${#missing[@]} -gt 0 ]; then
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+# The HTML report's browser check renders it in headless Chromium; CI always runs it, people
+# running the tests get it with NEPSIM_INSTALL_CHROMIUM=1 (otherwise that one test is skipped).
+if { [ -n "${CI:-}" ] || [ -n "${NEPSIM_INSTALL_CHROMIUM:-}" ]; } \
+    && ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1 \
+    && command -v apt-get >/dev/null 2>&1; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    echo "== installing chromium (headless check of the HTML report)"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null
+fi
