@@ -92,6 +92,14 @@ struct SweepCommand: ParsableCommand {
         @Flag(help: "Show progress until the sweep is finished, then a summary.")
         var wait = false
 
+        @Option(help: ArgumentHelp(
+            "Keep adding runs in batches until every headline event's 95% interval is narrower than this (implies --wait; mc design).",
+            valueName: "width"))
+        var untilCi: Double?
+
+        @Option(help: "With --until-ci: stop adding runs at this many.")
+        var maxRuns: Int?
+
         @OptionGroup var database: DatabaseOptions
 
         func validate() throws {
@@ -102,6 +110,13 @@ struct SweepCommand: ParsableCommand {
             guard taskSize >= 1 else { throw ValidationError("--task-size must be at least 1.") }
             guard localWorkers >= 0 else { throw ValidationError("--local-workers cannot be negative.") }
             guard seed <= UInt64(Int64.max) else { throw ValidationError("--seed must be below 2^63.") }
+            if let untilCi {
+                guard untilCi > 0 && untilCi < 1 else { throw ValidationError("--until-ci must be between 0 and 1 (an interval width), got \(untilCi).") }
+                guard design == .monteCarlo else { throw ValidationError("--until-ci needs --design mc: a Latin hypercube's size is fixed.") }
+                if let maxRuns, maxRuns < runs { throw ValidationError("--max-runs (\(maxRuns)) must be at least --runs (\(runs)).") }
+            } else if maxRuns != nil {
+                throw ValidationError("--max-runs goes with --until-ci.")
+            }
         }
 
         func run() throws {
@@ -118,6 +133,9 @@ struct SweepCommand: ParsableCommand {
             print("sweep \(sweep.id) '\(sweep.name)': \(sweep.runsTotal) runs of \(loaded.name) in \(tasks) tasks, seed \(seed), design \(design.rawValue), series \(series.rawValue)")
             fflush(nil)  // the launch line before the progress on stderr
             let url = try database.resolveURL()
+            if let untilCi {
+                return try runUntilPrecise(sweep, width: untilCi, connection: connection, url: url)
+            }
             let children = try LocalWorkers.start(count: localWorkers, databaseURL: url, sweepID: sweep.id)
             if !wait {
                 print("follow it:     nepsim sweep status \(sweep.id)")
@@ -130,9 +148,49 @@ struct SweepCommand: ParsableCommand {
             print(try SweepSummary.headline(sweepID: sweep.id, connection: connection))
             if final.state == "failed" { throw ExitCode(1) }
         }
+
+        /// Batches until the widest headline interval is below `width` or the cap is reached.
+        func runUntilPrecise(_ first: StoredSweep, width: Double, connection: PostgresConnection, url: String) throws {
+            let cap = maxRuns ?? max(runs, 1_000_000)
+            var sweep = first
+            while true {
+                let children = try LocalWorkers.start(count: localWorkers, databaseURL: url, sweepID: sweep.id)
+                let status = try ProgressDisplay.follow(sweepID: sweep.id, connection: connection, children: children)
+                children.waitForExit()
+                guard status.state == "done" else {
+                    print(ProgressDisplay.summary(status))
+                    throw CommandFailure("the sweep stopped (\(status.state)) before the intervals were narrow enough")
+                }
+                guard let widest = try SweepCommand.guarded({ try AdaptivePrecision.widestInterval(sweepID: sweep.id, on: connection) })
+                else { throw CommandFailure("no runs stored") }
+                let line = String(format: "after %d runs the widest headline interval is %.4f (%@)", sweep.runsTotal, widest.width, widest.event)
+                if widest.width < width {
+                    print(line + String(format: ": below %.4f, precision reached", width))
+                    break
+                }
+                let batch = AdaptivePrecision.nextBatch(currentRuns: sweep.runsTotal, widest: widest.width, target: width,
+                                                        minimumBatch: max(runs / 2, replications), cap: cap)
+                let points = batch / replications
+                if points == 0 {
+                    print(line + String(format: ": not below %.4f, but the cap of %d runs is reached", width, cap))
+                    break
+                }
+                print(line + ": adding \(points * replications) runs")
+                fflush(nil)
+                sweep = try SweepCommand.guarded {
+                    try AdaptivePrecision.extend(sweepID: sweep.id, additionalPoints: points, on: connection)
+                }
+            }
+            let final = try SweepCommand.guarded { try Coordinator.status(String(sweep.id), on: connection) }
+            print(ProgressDisplay.summary(final))
+            print(try SweepSummary.headline(sweepID: sweep.id, connection: connection))
+        }
     }
 
     enum SeriesChoice: String, ExpressibleByArgument, CaseIterable { case all, none }
+
+    // MARK: adaptive precision
+
 
     // MARK: status, list
 

@@ -1,0 +1,62 @@
+import Foundation
+import PostgresStore
+
+// MARK: - Adaptive precision
+
+/// Growing a sweep until its headline probabilities are known well enough.
+public enum AdaptivePrecision {
+    /// The events whose intervals `--until-ci` narrows.
+    public static let headlineEvents = ["stalin_died_1926", "forced_collectivization", "famine_over_1m", "terror",
+                                        "nep_survived_1935", "regime_crisis"]
+
+    /// The widest 95% interval among the headline events, with its event and the runs behind it.
+    public static func widestInterval(sweepID: Int64, on connection: PostgresConnection) throws -> (event: String, width: Double, trials: Int)? {
+        let result = try connection.query("""
+            SELECT event, ci95_upper - ci95_lower AS width, trials
+            FROM nepsim.event_probabilities
+            WHERE sweep_id = $1 AND event = ANY($2::text[])
+            ORDER BY width DESC, event
+            LIMIT 1
+            """, [String(sweepID), "{" + headlineEvents.joined(separator: ",") + "}"])
+        guard !result.isEmpty else { return nil }
+        return (result.string(0, "event") ?? "", result.double(0, "width") ?? 1, result.int(0, "trials") ?? 0)
+    }
+
+    /// Runs to add so the widest interval should fall below `target`: the width shrinks as
+    /// 1/sqrt(n), with a tenth more for luck; at least `minimumBatch`, at most what the cap allows.
+    public static func nextBatch(currentRuns: Int, widest: Double, target: Double, minimumBatch: Int, cap: Int) -> Int {
+        let needed = Double(currentRuns) * pow(widest / target, 2) * 1.1
+        let batch = max(minimumBatch, Int(needed.rounded(.up)) - currentRuns)
+        return max(0, min(batch, cap - currentRuns))
+    }
+
+    /// Adds design points (each with the sweep's replications) to a Monte Carlo sweep and reopens
+    /// it: new tasks cover the new runs; the runs already stored keep their identities.
+    public static func extend(sweepID: Int64, additionalPoints: Int, on connection: PostgresConnection) throws -> StoredSweep {
+        try connection.transaction {
+            let sweep = try connection.query("""
+                SELECT design, points, replications, runs_total, task_size FROM nepsim.sweeps WHERE sweep_id = $1 FOR UPDATE
+                """, [String(sweepID)])
+            guard !sweep.isEmpty else { throw SweepError.unknownSweep(String(sweepID)) }
+            guard sweep.string(0, "design") == "mc" else {
+                throw SweepError.invalidRequest("--until-ci needs the mc design: a Latin hypercube's strata are fixed by its size")
+            }
+            let replications = sweep.int(0, "replications") ?? 1
+            let oldTotal = sweep.int(0, "runs_total") ?? 0
+            let newTotal = oldTotal + additionalPoints * replications
+            let taskSize = sweep.int(0, "task_size") ?? 1000
+            try connection.query("""
+                INSERT INTO nepsim.tasks (sweep_id, task_id, first_run, run_count)
+                SELECT $1::bigint, (SELECT coalesce(max(task_id), -1) + 1 FROM nepsim.tasks WHERE sweep_id = $1) + g,
+                       $2::bigint + g::bigint * $3, least($3::bigint, $4::bigint - ($2::bigint + g::bigint * $3))::integer
+                FROM generate_series(0, (($4::bigint - $2::bigint + $3 - 1) / $3) - 1) AS g
+                """, [String(sweepID), String(oldTotal), String(taskSize), String(newTotal)])
+            try connection.query("""
+                UPDATE nepsim.sweeps SET points = points + $2, runs_total = $3, state = 'running', finished_at = NULL
+                WHERE sweep_id = $1
+                """, [String(sweepID), String(additionalPoints), String(newTotal)])
+            try connection.notify(Coordinator.tasksChannel, payload: String(sweepID))
+            return try StoredSweep.load(String(sweepID), from: connection)
+        }
+    }
+}
