@@ -164,6 +164,15 @@ public final class PostgresConnection {
         return (String(cString: notification.pointee.relname), String(cString: notification.pointee.extra))
     }
 
+    /// Runs `body` with the raw libpq handle, or returns nil when closed.
+    func withHandle<T>(_ body: (OpaquePointer) -> T) -> T? {
+        handle.map(body)
+    }
+
+    var lastErrorMessage: String {
+        handle.map { String(cString: PQerrorMessage($0)) } ?? "the connection is closed"
+    }
+
     /// Quotes an SQL identifier ("my table" -> "\"my table\"").
     public static func quoteIdentifier(_ name: String) -> String {
         "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""

@@ -117,15 +117,9 @@ enum TaskQueue {
             """, [sweepID.map { String($0) }]).isEmpty
     }
 
-    /// Marks the sweep done (or failed, if any task failed) once no task is open.
+    /// Marks the sweep done (or failed, if any task failed) once no task is open: through a
+    /// function, because workers have no rights on sweeps themselves.
     static func finishSweepIfComplete(_ sweepID: Int64, on connection: PostgresConnection) throws {
-        try connection.query("""
-            UPDATE nepsim.sweeps s
-            SET state = CASE WHEN EXISTS (SELECT 1 FROM nepsim.tasks WHERE sweep_id = $1 AND state = 'failed')
-                             THEN 'failed' ELSE 'done' END,
-                finished_at = now()
-            WHERE s.sweep_id = $1 AND s.state = 'running'
-              AND NOT EXISTS (SELECT 1 FROM nepsim.tasks WHERE sweep_id = $1 AND state IN ('pending', 'running'))
-            """, [String(sweepID)])
+        try connection.query("SELECT nepsim.finish_sweep_if_complete($1)", [String(sweepID)])
     }
 }

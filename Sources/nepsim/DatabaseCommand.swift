@@ -20,7 +20,7 @@ struct DatabaseCommand: ParsableCommand {
               export NEPSIM_DATABASE_URL=$(nepsim db url)
               nepsim db migrate --database postgresql://nepsim@db.example.org/nepsim
             """,
-        subcommands: [Up.self, Down.self, Status.self, URLCommand.self, Migrate.self])
+        subcommands: [Up.self, Down.self, Status.self, URLCommand.self, Migrate.self, DatabaseRolesCommand.self])
 
     // MARK: up
 

@@ -1,0 +1,68 @@
+import CLibPQ
+import Foundation
+
+// MARK: - DatabaseRoles
+
+/// The roles of a nepsim database: the coordinator owns the schema; `nepsim_worker` may only
+/// claim and update tasks, heartbeat, and insert results; `nepsim_analyst` may only read.
+public enum DatabaseRoles {
+    public static let worker = "nepsim_worker"
+    public static let analyst = "nepsim_analyst"
+
+    /// Creates the group roles if missing and grants them their rights on schema nepsim (run as the
+    /// schema's owner, after migrating). Optionally creates login roles in each group; their
+    /// password is hashed (SCRAM-SHA-256) here, so it never travels or lands in a log in clear.
+    public static func install(on connection: PostgresConnection, workerLogin: String? = nil, analystLogin: String? = nil,
+                               password: String? = nil) throws {
+        for name in [workerLogin, analystLogin].compactMap({ $0 }) {
+            guard isSafeRoleName(name) else {
+                throw PostgresError(kind: .client, message: "role names are lowercase letters, digits and _, starting with a letter (got '\(name)')")
+            }
+        }
+        if (workerLogin != nil || analystLogin != nil) && (password ?? "").isEmpty {
+            throw PostgresError(kind: .client, message: "a login role needs a password: set NEPSIM_ROLE_PASSWORD")
+        }
+        try connection.transaction {
+            for group in [worker, analyst] {
+                try connection.execute(script: "DO $$ BEGIN CREATE ROLE \(group) NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;")
+            }
+            try connection.execute(script: """
+                GRANT USAGE ON SCHEMA nepsim TO \(worker), \(analyst);
+                -- Workers: read what they run, claim and complete tasks, store results, heartbeat.
+                GRANT SELECT ON nepsim.schema_migrations, nepsim.sweeps TO \(worker);
+                GRANT SELECT, UPDATE (state, lease_owner, lease_expires_at, attempts, last_error, started_at, finished_at)
+                    ON nepsim.tasks TO \(worker);
+                GRANT INSERT ON nepsim.runs, nepsim.run_years TO \(worker);
+                GRANT SELECT, INSERT, UPDATE (last_heartbeat, runs_done, state) ON nepsim.workers TO \(worker);
+                GRANT EXECUTE ON FUNCTION nepsim.finish_sweep_if_complete(bigint) TO \(worker);
+                -- Analysts: read everything, change nothing.
+                GRANT SELECT ON ALL TABLES IN SCHEMA nepsim TO \(analyst);
+                """)
+            for (login, group) in [(workerLogin, worker), (analystLogin, analyst)] {
+                guard let login else { continue }
+                try connection.execute(script: """
+                    DO $$ BEGIN CREATE ROLE \(login) LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+                    GRANT \(group) TO \(login);
+                    """)
+                let verifier = try connection.encryptPassword(password!, user: login)
+                try connection.execute(script: "ALTER ROLE \(login) LOGIN PASSWORD '\(verifier.replacingOccurrences(of: "'", with: "''"))'")
+            }
+        }
+    }
+
+    static func isSafeRoleName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, ("a"..."z").contains(first), name.count <= 63 else { return false }
+        return name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
+    }
+}
+
+extension PostgresConnection {
+    /// The SCRAM-SHA-256 verifier of a password, computed by libpq on this side of the connection.
+    public func encryptPassword(_ password: String, user: String) throws(PostgresError) -> String {
+        guard let pointer = withHandle({ PQencryptPasswordConn($0, password, user, "scram-sha-256") }) ?? nil else {
+            throw PostgresError(kind: .client, message: "could not hash the password: \(lastErrorMessage)")
+        }
+        defer { PQfreemem(pointer) }
+        return String(cString: pointer)
+    }
+}

@@ -1,0 +1,18 @@
+// MARK: - Sweep completion as a privileged step (migration 3)
+
+extension Migrations {
+    /// Workers may not alter sweeps; marking a sweep done when its last task completes is a
+    /// SECURITY DEFINER function owned by the schema owner, the one thing about sweeps a worker may do.
+    static let sweepCompletion = Migration(version: 3, name: "finish_sweep_if_complete for workers without rights on sweeps", sql: """
+        CREATE FUNCTION nepsim.finish_sweep_if_complete(p_sweep_id bigint) RETURNS void
+        LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+            UPDATE nepsim.sweeps s
+            SET state = CASE WHEN EXISTS (SELECT 1 FROM nepsim.tasks WHERE sweep_id = p_sweep_id AND state = 'failed')
+                             THEN 'failed' ELSE 'done' END,
+                finished_at = now()
+            WHERE s.sweep_id = p_sweep_id AND s.state = 'running'
+              AND NOT EXISTS (SELECT 1 FROM nepsim.tasks WHERE sweep_id = p_sweep_id AND state IN ('pending', 'running'));
+        $$;
+        REVOKE ALL ON FUNCTION nepsim.finish_sweep_if_complete(bigint) FROM PUBLIC;
+        """)
+}

@@ -1,0 +1,90 @@
+import Foundation
+import PostgresStore
+import Sweeps
+import XCTest
+
+/// A worker's credentials cannot do more than a worker should; an analyst's only read.
+final class RoleTests: DatabaseTestCase {
+    var workerLogin = "", analystLogin = ""
+
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 36)
+        workerLogin = "test_worker_\(suffix)"
+        analystLogin = "test_analyst_\(suffix)"
+        try DatabaseRoles.install(on: connection, workerLogin: workerLogin, analystLogin: analystLogin, password: "pw-\(suffix)")
+    }
+
+    override func tearDown() {
+        for login in [workerLogin, analystLogin] { _ = try? connection.query("DROP OWNED BY \(login)") }
+        super.tearDown()
+        if let admin = try? PostgresConnection(url: url.replacingOccurrences(of: "/\(URL(string: url)!.lastPathComponent)", with: "/postgres")) {
+            for login in [workerLogin, analystLogin] { _ = try? admin.query("DROP ROLE IF EXISTS \(login)") }
+        }
+    }
+
+    /// The test database's URL with another user.
+    func url(as user: String) -> String {
+        var components = URLComponents(string: url)!
+        components.user = user
+        components.password = nil
+        return components.string!
+    }
+
+    func assertRefused(_ connection: PostgresConnection, _ sql: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertThrowsError(try connection.query(sql), sql, file: file, line: line) { error in
+            let error = error as? PostgresError
+            XCTAssertEqual(error?.sqlState, "42501", "\(sql): \(String(describing: error))", file: file, line: line)
+            XCTAssert(error?.message.contains("permission denied") == true, "\(String(describing: error))", file: file, line: line)
+        }
+    }
+
+    func testWorkerRoleRunsSweepsButCannotChangeWhatIsNotItsOwn() throws {
+        let sweep = try launch(runs: 300, taskSize: 100, sweepName: "roles")
+        // A worker logged in with the worker role completes the sweep.
+        var configuration = workerConfiguration(sweep: sweep, id: "role-worker")
+        configuration.databaseURL = url(as: workerLogin)
+        _ = try Worker(configuration: configuration, logger: DatabaseTestCase.quietLogger).run()
+        XCTAssertEqual(try Coordinator.status("roles", on: connection).state, "done")
+        XCTAssertEqual(try count("SELECT count(*) FROM nepsim.runs"), 300)
+
+        let worker = try PostgresConnection(url: url(as: workerLogin))
+        defer { worker.close() }
+        XCTAssertEqual(try worker.query("SELECT current_user AS me").string(0, "me"), workerLogin)
+        assertRefused(worker, "DELETE FROM nepsim.sweeps")
+        assertRefused(worker, "UPDATE nepsim.sweeps SET state = 'cancelled'")
+        assertRefused(worker, "UPDATE nepsim.sweeps SET scenario_text = 'x'")
+        assertRefused(worker, "INSERT INTO nepsim.sweeps (name) VALUES ('mine')")
+        assertRefused(worker, "UPDATE nepsim.runs SET famine_deaths_total = 0")
+        assertRefused(worker, "DELETE FROM nepsim.runs")
+        assertRefused(worker, "DELETE FROM nepsim.tasks")
+        assertRefused(worker, "UPDATE nepsim.tasks SET first_run = 0")
+        assertRefused(worker, "SELECT count(*) FROM nepsim.runs")
+        XCTAssertThrowsError(try worker.query("DROP TABLE nepsim.runs")) { error in
+            XCTAssertEqual((error as? PostgresError)?.sqlState, "42501", "\(error)")
+        }
+    }
+
+    func testAnalystRoleReadsEverythingAndChangesNothing() throws {
+        let sweep = try launch(runs: 200, taskSize: 100, sweepName: "read")
+        try runWorkers(1, sweep: sweep)
+        let analyst = try PostgresConnection(url: url(as: analystLogin))
+        defer { analyst.close() }
+        XCTAssertEqual(try analyst.query("SELECT count(*) AS n FROM nepsim.runs").int(0, "n"), 200)
+        XCTAssertFalse(try analyst.query("SELECT * FROM nepsim.event_probabilities WHERE sweep_id = $1", [String(sweep.id)]).isEmpty)
+        XCTAssertFalse(try analyst.query("SELECT * FROM nepsim.compare_branches($1, 'terror')", [String(sweep.id)]).isEmpty)
+        assertRefused(analyst, "DELETE FROM nepsim.runs")
+        assertRefused(analyst, "UPDATE nepsim.runs SET terror = true")
+        assertRefused(analyst, "INSERT INTO nepsim.tasks (sweep_id, task_id, first_run, run_count) VALUES (\(sweep.id), 99, 0, 1)")
+        assertRefused(analyst, "UPDATE nepsim.sweeps SET state = 'cancelled'")
+        assertRefused(analyst, "SELECT nepsim.finish_sweep_if_complete(\(sweep.id))")
+    }
+
+    func testRolesAreIdempotentAndPasswordsAreHashed() throws {
+        try DatabaseRoles.install(on: connection, workerLogin: workerLogin, password: "another")
+        let stored = try connection.query("SELECT rolpassword FROM pg_authid WHERE rolname = $1", [workerLogin]).string(0, "rolpassword")
+        XCTAssert(stored?.hasPrefix("SCRAM-SHA-256$") == true, stored ?? "no password")
+        XCTAssertThrowsError(try DatabaseRoles.install(on: connection, workerLogin: "Robert'); DROP TABLE x; --", password: "x"))
+        XCTAssertThrowsError(try DatabaseRoles.install(on: connection, workerLogin: "nopassword", password: nil))
+    }
+}
