@@ -49,6 +49,9 @@ struct TOMLSyntaxError: Error {
 enum TOMLDocument {
     /// The top-level table of `text`, or where and why it is not valid TOML.
     static func parse(_ text: String) -> Result<[String: TOMLNode], TOMLSyntaxError> {
+        // Inputs toml++ does not survive are refused before parsing: dotted keys nested deeper
+        // than any scenario needs (they overflow the stack) and unclosed table headers.
+        if let tooDeep = keyNestedTooDeep(text) { return .failure(tooDeep) }
         do {
             let table = try TOMLTable(string: text)
             return .success(convert(table))
@@ -58,6 +61,41 @@ enum TOMLDocument {
         } catch {
             return .failure(TOMLSyntaxError(line: 1, column: 1, message: "\(error)"))
         }
+    }
+
+    /// Most dots a key or table header may have: far beyond any scenario's needs.
+    static let maximumKeyDepth = 32
+
+    /// The first line whose key or table header is nested deeper than `maximumKeyDepth`.
+    static func keyNestedTooDeep(_ text: String) -> TOMLSyntaxError? {
+        var lineNumber = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            // toml++ asserts (aborts) on a table header left open at the end of its line.
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            if trimmed.hasPrefix("[") && !trimmed.contains("]") {
+                return TOMLSyntaxError(line: lineNumber, column: 1 + line.count - trimmed.count,
+                                       message: "a table header must close with ']' on the same line")
+            }
+            var dots = 0
+            var quote: Character?
+            for character in line {
+                if let open = quote {
+                    if character == open { quote = nil }
+                } else if character == "\"" || character == "'" {
+                    quote = character
+                } else if character == "." {
+                    dots += 1
+                } else if character == "=" || character == "]" {
+                    break
+                }
+            }
+            if dots > maximumKeyDepth {
+                return TOMLSyntaxError(line: lineNumber, column: 1,
+                                       message: "a key nested more than \(maximumKeyDepth) levels deep (\(dots) dots)")
+            }
+        }
+        return nil
     }
 
     private static func convert(_ table: TOMLTable) -> [String: TOMLNode] {
