@@ -49,8 +49,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let connection = try database.connect()
-        try SweepCommand.requireSchema(connection)
+        let connection = try database.connectCurrent()
         let data: ReportData
         do {
             data = try ReportBuilder.build(ReportRequest(sweep: sweep, given: given, splitBy: splitBy, compare: compare), on: connection)

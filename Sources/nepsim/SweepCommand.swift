@@ -6,6 +6,15 @@ import PostgresStore
 import SimulationCore
 import Sweeps
 
+extension DatabaseOptions {
+    /// Connects and checks that the database's schema is this build's.
+    func connectCurrent() throws -> PostgresConnection {
+        let connection = try connect()
+        try SweepCommand.requireSchema(connection)
+        return connection
+    }
+}
+
 /// `nepsim sweep ...`: launch sweeps into the database and follow them.
 struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -203,8 +212,7 @@ struct SweepCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            let connection = try database.connect()
-            try SweepCommand.requireSchema(connection)
+            let connection = try database.connectCurrent()
             let reference = try sweep ?? SweepCommand.guarded {
                 guard let newest = try Coordinator.list(on: connection, limit: 1).first else {
                     throw SweepError.invalidRequest("there are no sweeps yet; launch one with `nepsim sweep launch`")
@@ -225,8 +233,7 @@ struct SweepCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            let connection = try database.connect()
-            try SweepCommand.requireSchema(connection)
+            let connection = try database.connectCurrent()
             let sweeps = try SweepCommand.guarded { try Coordinator.list(on: connection, limit: limit) }
             if sweeps.isEmpty { return print("no sweeps yet") }
             let header: [String] = [pad("id", 6), pad("name", 40, right: false), pad("state", 10, right: false),
@@ -252,8 +259,7 @@ struct SweepCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            let connection = try database.connect()
-            try SweepCommand.requireSchema(connection)
+            let connection = try database.connectCurrent()
             let status = try SweepCommand.guarded { try Coordinator.cancel(sweep, on: connection) }
             print(ProgressDisplay.summary(status))
         }
@@ -268,8 +274,7 @@ struct SweepCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            let connection = try database.connect()
-            try SweepCommand.requireSchema(connection)
+            let connection = try database.connectCurrent()
             let (requeued, status) = try SweepCommand.guarded { try Coordinator.retry(sweep, on: connection) }
             print("\(requeued) tasks back to pending")
             print(ProgressDisplay.summary(status))
@@ -287,8 +292,7 @@ struct SweepCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            let connection = try database.connect()
-            try SweepCommand.requireSchema(connection)
+            let connection = try database.connectCurrent()
             print(try SweepCommand.guarded { try Coordinator.checksum(sweep, on: connection) })
         }
     }

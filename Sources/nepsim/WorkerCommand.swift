@@ -55,8 +55,7 @@ struct WorkerCommand: ParsableCommand {
         let url = try database.resolveURL()
         var sweepID: Int64?
         if let sweep {
-            let connection = try database.connect()
-            try SweepCommand.requireSchema(connection)
+            let connection = try database.connectCurrent()
             do {
                 sweepID = try StoredSweep.load(sweep, from: connection).id
             } catch {
