@@ -5,14 +5,19 @@ extension Migrations {
     /// SECURITY DEFINER function owned by the schema owner, the one thing about sweeps a worker may do.
     static let sweepCompletion = Migration(version: 3, name: "finish_sweep_if_complete for workers without rights on sweeps", sql: """
         CREATE FUNCTION nepsim.finish_sweep_if_complete(p_sweep_id bigint) RETURNS void
-        LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+        BEGIN
+            -- Two workers completing a sweep's last two tasks at once would each see the other's
+            -- task still running and neither close the sweep. This lock (held to commit) makes the
+            -- second check wait for the first transaction, and then see its task done.
+            PERFORM pg_advisory_xact_lock(7364657, (p_sweep_id % 2147483647)::integer);
             UPDATE nepsim.sweeps s
             SET state = CASE WHEN EXISTS (SELECT 1 FROM nepsim.tasks WHERE sweep_id = p_sweep_id AND state = 'failed')
                              THEN 'failed' ELSE 'done' END,
                 finished_at = now()
             WHERE s.sweep_id = p_sweep_id AND s.state = 'running'
               AND NOT EXISTS (SELECT 1 FROM nepsim.tasks WHERE sweep_id = p_sweep_id AND state IN ('pending', 'running'));
-        $$;
+        END $$;
         REVOKE ALL ON FUNCTION nepsim.finish_sweep_if_complete(bigint) FROM PUBLIC;
         """)
 }

@@ -180,6 +180,13 @@ public final class Worker: @unchecked Sendable {
                 // A task's rows and its completion commit together, so a commit lost in a server
                 // crash only sends the task back to be redone: no need to wait for the disk.
                 try connection.query("SET synchronous_commit = off")
+                // If this host vanishes mid-transaction, the server must notice within a minute and
+                // drop the session, or its lock would keep the task from everyone for hours.
+                try connection.query("""
+                    SELECT set_config('tcp_keepalives_idle', '20', false), set_config('tcp_keepalives_interval', '5', false),
+                           set_config('tcp_keepalives_count', '4', false), set_config('tcp_user_timeout', '40000', false),
+                           set_config('idle_in_transaction_session_timeout', '120000', false)
+                    """)
                 return connection
             } catch let error as PostgresError where error.isConnectionProblem && !error.isAuthenticationFailure {
                 let delay = backoff.next()

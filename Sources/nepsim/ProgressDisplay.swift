@@ -29,7 +29,8 @@ enum ProgressDisplay {
                 FileHandle.standardError.write(Data("\(line)\n".utf8))
                 lastPrinted = now
             }
-            if status.isFinished {
+            // Every task settled: the sweep is over whatever its row says.
+            if status.isFinished || (status.tasksTotal > 0 && status.tasksPending == 0 && status.tasksRunning == 0) {
                 if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
                 return status
             }

@@ -121,3 +121,14 @@ final class WorkerTests: DatabaseTestCase {
         XCTAssert(task.string(0, "last_error")?.contains("abandoned after 2 attempts") == true)
     }
 }
+
+/// Workers finishing a sweep's last tasks at the same moment must still close the sweep.
+final class SweepCompletionRaceTests: DatabaseTestCase {
+    func testConcurrentLastTasksStillCloseTheSweep() throws {
+        for round in 0..<8 {
+            let sweep = try launch(runs: 8, taskSize: 2, sweepName: "race-\(round)")
+            try runWorkers(4, sweep: sweep)
+            XCTAssertEqual(try Coordinator.status(String(sweep.id), on: connection).state, "done", "round \(round)")
+        }
+    }
+}
