@@ -65,23 +65,13 @@ struct SweepCommand: ParsableCommand {
                 Example: nepsim sweep launch scenarios/shot-in-the-kremlin.toml --runs 10000 --local-workers 2 --wait
                 """)
 
-        @Argument(help: "The scenario file (TOML).")
-        var scenario: String
+        @OptionGroup var options: SimulationOptions
 
         @Option(help: "Total runs (design points x replications).")
         var runs: Int
 
         @Option(help: "Replications per design point (runs must be a multiple of it).")
         var replications: Int = 1
-
-        @Option(help: "Experiment design: 'mc' (Monte Carlo) or 'lhs' (Latin hypercube).")
-        var design: DesignKind = .monteCarlo
-
-        @Option(help: "Sweep seed (0 ... 2^63-1): the same seed gives identical results.")
-        var seed: UInt64 = 1
-
-        @Option(help: "Weather: random, or historical (replay).")
-        var weather: WeatherMode = .random
 
         @Option(help: "A unique name for the sweep (default: scenario name and time).")
         var name: String?
@@ -118,10 +108,10 @@ struct SweepCommand: ParsableCommand {
             }
             guard taskSize >= 1 else { throw ValidationError("--task-size must be at least 1.") }
             guard localWorkers >= 0 else { throw ValidationError("--local-workers cannot be negative.") }
-            guard seed <= UInt64(Int64.max) else { throw ValidationError("--seed must be below 2^63.") }
+            guard options.seed <= UInt64(Int64.max) else { throw ValidationError("--seed must be below 2^63.") }
             if let untilCi {
                 guard untilCi > 0 && untilCi < 1 else { throw ValidationError("--until-ci must be between 0 and 1 (an interval width), got \(untilCi).") }
-                guard design == .monteCarlo else { throw ValidationError("--until-ci needs --design mc: a Latin hypercube's size is fixed.") }
+                guard options.design == .monteCarlo else { throw ValidationError("--until-ci needs --design mc: a Latin hypercube's size is fixed.") }
                 if let maxRuns, maxRuns < runs { throw ValidationError("--max-runs (\(maxRuns)) must be at least --runs (\(runs)).") }
             } else if maxRuns != nil {
                 throw ValidationError("--max-runs goes with --until-ci.")
@@ -129,17 +119,17 @@ struct SweepCommand: ParsableCommand {
         }
 
         func run() throws {
-            let loaded = try SimulationOptions.parse([scenario]).loadScenario()
+            let loaded = try options.loadScenario()
             let connection = try database.connect()
             try SweepCommand.requireSchema(connection, createIfAbsent: true)
             let request = SweepRequest(scenario: loaded, name: name, points: runs / replications, replications: replications,
-                                       design: design, seed: seed, weather: weather, storeSeries: series == .all,
+                                       design: options.design, seed: options.seed, weather: options.weather, storeSeries: series == .all,
                                        taskSize: taskSize, maxAttempts: maxAttempts)
             let sweep = try SweepCommand.guarded {
                 try Coordinator.launch(request, on: connection, codeVersion: "nepsim \(NepsimVersion.current)")
             }
             let tasks = (sweep.runsTotal + taskSize - 1) / taskSize
-            print("sweep \(sweep.id) '\(sweep.name)': \(sweep.runsTotal) runs of \(loaded.name) in \(tasks) tasks, seed \(seed), design \(design.rawValue), series \(series.rawValue)")
+            print("sweep \(sweep.id) '\(sweep.name)': \(sweep.runsTotal) runs of \(loaded.name) in \(tasks) tasks, seed \(options.seed), design \(options.design.rawValue), series \(series.rawValue)")
             fflush(nil)  // the launch line before the progress on stderr
             let url = try database.resolveURL()
             if let untilCi {
