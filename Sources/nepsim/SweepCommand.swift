@@ -141,8 +141,10 @@ struct SweepCommand: ParsableCommand {
                 if localWorkers == 0 { print("start workers: nepsim worker --database '\(DatabaseURL.masked(url))'") }
                 return
             }
-            let final = try ProgressDisplay.follow(sweepID: sweep.id, connection: connection, children: children)
+            _ = try ProgressDisplay.follow(sweepID: sweep.id, connection: connection, children: children)
             children.waitForExit()
+            // Read again once the local workers have exited, so the summary counts them out.
+            let final = try SweepCommand.guarded { try Coordinator.status(String(sweep.id), on: connection) }
             print(ProgressDisplay.summary(final))
             print(try SweepSummary.headline(sweepID: sweep.id, connection: connection))
             if final.state == "failed" { throw ExitCode(1) }
