@@ -42,36 +42,17 @@ enum TaskComputation {
         var params = [String](repeating: "", count: count)
         let names = plan.scenario.uncertain.map(\.name)
         let specs = plan.scenario.uncertain.map(\.spec)
-        let chunks = max(1, min(count, threads * 4))
-        let chunkSize = (count + chunks - 1) / chunks
         outcomes.withUnsafeMutableBufferPointer { outcomeBuffer in
             series.withUnsafeMutableBufferPointer { seriesBuffer in
                 params.withUnsafeMutableBufferPointer { paramsBuffer in
                     nonisolated(unsafe) let outcomeOut = outcomeBuffer
                     nonisolated(unsafe) let seriesOut = seriesBuffer
                     nonisolated(unsafe) let paramsOut = paramsBuffer
-                    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                        let start = chunk * chunkSize, end = min(count, start + chunkSize)
-                        guard start < end else { return }
-                        var yearly: [YearRecord] = []
-                        yearly.reserveCapacity(YearTable.years.count)
-                        var coordinates = [Double](repeating: 0, count: plan.design.dimensions)
-                        var currentPoint = UInt64.max
-                        var parameters = ModelParameters()
-                        var json = ""
-                        for offset in start..<end {
-                            let run = task.firstRun + offset
-                            let point = UInt64(run / sweep.replications)
-                            if point != currentPoint {
-                                parameters = plan.parameters(point: point, coordinates: &coordinates)
-                                json = ResultsLayout.paramsJSON(names: names, values: specs.map { $0.value(in: parameters) })
-                                currentPoint = point
-                            }
-                            outcomeOut[offset] = plan.run(point: point, replication: UInt32(run % sweep.replications),
-                                                          parameters: parameters, series: &yearly)
-                            paramsOut[offset] = json
-                            if !seriesOut.isEmpty { seriesOut[offset] = yearly }
-                        }
+                    InProcessBatch.forEachRun(plan: plan, runs: task.firstRun..<(task.firstRun + count),
+                                              replications: sweep.replications, threads: threads) { offset, parameters, outcomes, yearly in
+                        outcomeOut[offset] = outcomes
+                        paramsOut[offset] = ResultsLayout.paramsJSON(names: names, values: specs.map { $0.value(in: parameters) })
+                        if !seriesOut.isEmpty { seriesOut[offset] = yearly }
                     }
                 }
             }

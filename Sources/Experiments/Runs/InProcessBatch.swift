@@ -33,38 +33,52 @@ public enum InProcessBatch {
         nonisolated(unsafe) let yearlyOutput = yearly
         let total = points * replications
         var results = [RunOutcomes](repeating: RunOutcomes(), count: total)
-        let chunkCount = max(1, min(total, threads * 8))
-        let chunkSize = (total + chunkCount - 1) / max(chunkCount, 1)
         results.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let output = buffer
-            DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-                let start = chunk * chunkSize
-                let end = min(total, start + chunkSize)
-                guard start < end else { return }
-                var series: [YearRecord] = []
-                series.reserveCapacity(YearTable.years.count)
-                var coordinates = [Double](repeating: 0, count: plan.design.dimensions)
-                var currentPoint = UInt64.max
-                var parameters = ModelParameters()
-                for index in start..<end {
-                    let point = UInt64(index / replications)
-                    if point != currentPoint {
-                        parameters = plan.parameters(point: point, coordinates: &coordinates)
-                        currentPoint = point
-                    }
-                    output[index] = plan.run(point: point, replication: UInt32(index % replications),
-                                             parameters: parameters, series: &series)
-                    if let yearlyOutput {
-                        let years = series.count
-                        for (s, definition) in OutcomeCatalog.series.enumerated() {
-                            for (y, record) in series.enumerated() {
-                                yearlyOutput[(s * years + y) * total + index] = definition.value(record)
-                            }
+            forEachRun(plan: plan, runs: 0..<total, replications: replications, threads: threads) { offset, _, outcomes, series in
+                output[offset] = outcomes
+                if let yearlyOutput {
+                    let years = series.count
+                    for (s, definition) in OutcomeCatalog.series.enumerated() {
+                        for (y, record) in series.enumerated() {
+                            yearlyOutput[(s * years + y) * total + offset] = definition.value(record)
                         }
                     }
                 }
             }
         }
         return results
+    }
+
+    /// Simulates sweep runs `runs` (run `i` is design point `i / replications`, replication
+    /// `i % replications`) on `threads` threads, computing each design point's parameters once
+    /// per chunk. `record(offset, parameters, outcomes, series)` is called concurrently, once per
+    /// run, with distinct offsets (the run's position in `runs`); its arguments are lent, not copied.
+    public static func forEachRun(plan: RunPlan, runs: Range<Int>, replications: Int, threads: Int,
+                                  _ record: @Sendable (Int, ModelParameters, RunOutcomes, [YearRecord]) -> Void) {
+        let total = runs.count
+        guard total > 0 else { return }
+        let chunkCount = max(1, min(total, threads * 8))
+        let chunkSize = (total + chunkCount - 1) / chunkCount
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            let start = chunk * chunkSize
+            let end = min(total, start + chunkSize)
+            guard start < end else { return }
+            var series: [YearRecord] = []
+            series.reserveCapacity(YearTable.years.count)
+            var coordinates = [Double](repeating: 0, count: plan.design.dimensions)
+            var currentPoint = UInt64.max
+            var parameters = ModelParameters()
+            for offset in start..<end {
+                let run = runs.lowerBound + offset
+                let point = UInt64(run / replications), replication = UInt32(run % replications)
+                if point != currentPoint {
+                    parameters = plan.parameters(point: point, coordinates: &coordinates)
+                    currentPoint = point
+                }
+                let outcomes = plan.run(point: point, replication: replication, parameters: parameters, series: &series)
+                record(offset, parameters, outcomes, series)
+            }
+        }
     }
 }
