@@ -18,7 +18,9 @@ final class CommandLineTests: XCTestCase {
         directory.deleteLastPathComponent()
         let candidate = directory.appendingPathComponent("nepsim")
         guard FileManager.default.isExecutableFile(atPath: candidate.path) else {
-            throw XCTSkip("nepsim binary not found at \(candidate.path); run `swift build` first")
+            // A failure, not a skip: CI must not pass with the command-line tests silently absent.
+            XCTFail("nepsim binary not found at \(candidate.path); run `swift build` first")
+            throw CocoaError(.fileNoSuchFile)
         }
         return candidate
     }

@@ -73,10 +73,23 @@ class DatabaseTestCase: XCTestCase {
     }
 
     /// Polls until `condition` holds or `timeout` passes (no fixed sleeps).
+    struct SweepTestTimeout: Error, CustomStringConvertible {
+        let what: String
+        let seconds: Double
+        var description: String { "timed out after \(seconds) s waiting for \(what)" }
+    }
+
+    /// A missing binary fails the test: a skipped process test would hide that nothing ran.
+    struct MissingBinary: Error, CustomStringConvertible {
+        let path: String
+        var description: String { "no nepsim binary at \(path): build it with `swift build` first" }
+    }
+
     func waitUntil(timeout: Double, _ what: String, _ condition: () throws -> Bool) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while try !condition() {
-            if Date() > deadline { throw XCTSkip("timed out waiting for \(what)") }
+            // A hang is a failure, never a skip: the test asked for something that did not happen.
+            if Date() > deadline { throw SweepTestTimeout(what: what, seconds: timeout) }
             Thread.sleep(forTimeInterval: 0.02)
         }
     }
@@ -87,7 +100,9 @@ class DatabaseTestCase: XCTestCase {
         var directory = URL(fileURLWithPath: CommandLine.arguments.first { $0.hasSuffix(".xctest") } ?? CommandLine.arguments[0])
         directory.deleteLastPathComponent()
         let binary = directory.appendingPathComponent("nepsim")
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw XCTSkip("no nepsim binary at \(binary.path)") }
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            throw MissingBinary(path: binary.path)
+        }
         return binary
     }
 
