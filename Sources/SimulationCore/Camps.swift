@@ -11,10 +11,10 @@ extension Simulation {
         // Arrests follow the year's coercion and, on the collective farms, the regime's standing
         // discipline (the law of spikelets), both as far as the leadership is coercive.
         let discipline = max(record.coercion, state.collectivizedShare * p.propensities(of: state.leader).coercion)
-        let coercionArrests = min(p.coercionArrestsM * discipline, 0.02 * state.ruralPopulationM)
+        let coercionArrests = min(p.coercionArrestsM * discipline, p.coercionArrestsMaxShare * state.ruralPopulationM)
         state.ruralPopulationM -= coercionArrests
         state.campPopulationM += coercionArrests
-        let mortality = min(0.5, p.campBaseMortality + p.campFamineMortality * scratch.famineDeathRate)
+        let mortality = min(p.campMortalityMax, p.campBaseMortality + p.campFamineMortality * scratch.famineDeathRate)
         let deaths = state.campPopulationM * mortality
         let releases = state.campPopulationM * p.campReleaseRate
         state.campPopulationM -= deaths + releases

@@ -3,14 +3,19 @@ import Foundation
 // MARK: - Forced collectivization (MODEL.md mechanism 4)
 
 extension Simulation {
-    /// A campaign year: more households driven into collective farms (with a possible retreat in
+    /// A campaign year, run in winter and spring before the sowing (as in January-March 1930), so
+    /// the year's harvest is gathered and procured under the new farms: more households driven into collective farms (with a possible retreat in
     /// the first year, as in March 1930), kulak families deported, livestock slaughtered, nomads
     /// forced to settle (seed 002 L187-L217; seed 003 L11, L25; seed 004 L58-L68).
     mutating func runTheCollectivizationCampaign() {
         let p = parameters
         state.lastCollectivizedGain = 0
         guard let turn = state.greatTurnYear, year > turn, state.leader.isStalinist else { return }
-        var gain = p.collectivizationCampaignSpeed * (1 - state.collectivizedShare)
+        // The campaign ends when its target share is reached (93% by 1937, seed 002 L217): no more
+        // storming of villages, no more deportations.
+        guard state.collectivizedShare < p.collectivizationTargetShare else { return }
+        var gain = min(p.collectivizationCampaignSpeed * (1 - state.collectivizedShare),
+                       p.collectivizationTargetShare - state.collectivizedShare)
         let firstYear = state.campaignYears == 0
         // Drawn every campaign year so the stream does not depend on which year is first.
         let retreat = stream.bernoulli(p.collectivizationRetreatProbability)
@@ -19,13 +24,18 @@ extension Simulation {
         state.lastCollectivizedGain = gain
         state.campaignYears += 1
         scratch.collectivizedGain = gain
+        let stormYear = Double(state.campaignYears) <= p.campaignStormYears
+        if state.collectivizedShare >= p.campaignMajorityShare { state.campaignReachedMajority = true }
 
-        // Dekulakization: families deported; some to camps, most to special settlements.
-        let deported = p.dekulakizationRate * state.ruralPopulationM * gain
-        record.deportedM = deported
-        let toCamps = deported * p.deporteeCampShare
-        state.ruralPopulationM -= toCamps
-        state.campPopulationM += toCamps
+        // Dekulakization: families deported in the storm years (1930-31); some to camps, most to
+        // special settlements. Later joiners came under economic pressure, not deportation.
+        if stormYear {
+            let deported = p.dekulakizationRate * state.ruralPopulationM * gain
+            record.deportedM = deported
+            let toCamps = deported * p.deporteeCampShare
+            state.ruralPopulationM -= toCamps
+            state.campPopulationM += toCamps
+        }
 
         // Peasants slaughter their animals rather than hand them over, in the storm years.
         if Double(state.campaignYears) <= p.slaughterCampaignYears {
@@ -33,12 +43,14 @@ extension Simulation {
             state.cattleM *= exp(-p.cattleSlaughterPerShare * gain)
         }
 
-        // Forced settlement of the Kazakh nomads: herds lost, mass death.
-        let pastoralDeaths = min(p.pastoralPopulationM * p.pastoralSedentarizationLethality * gain,
-                                 0.5 * p.pastoralPopulationM)
-        record.famineDeathsRuralM += pastoralDeaths
+        // Forced settlement of the Kazakh nomads (1930-33): herds lost, mass death.
+        if Double(state.campaignYears) <= p.sedentarizationCampaignYears {
+            let pastoralDeaths = min(p.pastoralPopulationM * p.pastoralSedentarizationLethality * gain,
+                                     p.pastoralDeathsMaxShare * p.pastoralPopulationM)
+            record.famineDeathsRuralM += pastoralDeaths
+        }
 
-        state.peasantTrust = max(0.05, state.peasantTrust - p.collectivizationTrustDamage * gain)
+        state.peasantTrust = max(p.peasantTrustFloor, state.peasantTrust - p.collectivizationTrustDamage * gain)
     }
 
     /// The Great Turn: a regime switch, not a given. Its chance each year rises with the

@@ -26,8 +26,10 @@ extension Simulation {
         record.ruralFoodMt = kolkhozFood + individualFood
         record.feedMt = record.harvestMt - record.seedMt - record.ruralFoodMt - record.marketedMt
 
-        // Towns: state grain after the army and exports, plus private trade, plus reserves.
-        var urbanFood = record.procurementMt - p.stateGrainNeedMt - record.grainExportsMt + scratch.privateSalesMt
+        // Towns: state grain after the army, exports and what went into reserves, plus private
+        // trade, plus reserves released.
+        var urbanFood = record.procurementMt - p.stateGrainNeedMt - record.grainExportsMt - scratch.reserveBuildMt
+            + scratch.privateSalesMt
         let urbanNeed = urbanGrainNeedMt
         let ruralGap = max(0, scratch.kolkhozFoodNeedMt - kolkhozFood) + max(0, scratch.individualFoodNeedMt - individualFood)
         let urbanGap = max(0, urbanNeed - urbanFood)
@@ -36,7 +38,10 @@ extension Simulation {
         let reliefToVillages = scratch.reliefImportsMt - reliefToTowns
         urbanFood += reliefToTowns
         if urbanFood > urbanNeed {
-            state.grainReservesMt += urbanFood - urbanNeed
+            // The surplus is stored up to what the granaries hold; the rest goes to the state's
+            // other uses (industry, army stocks) and is gone from the food balance.
+            state.grainReservesMt = min(max(state.grainReservesMt, p.reserveTargetMt),
+                                        state.grainReservesMt + urbanFood - urbanNeed)
             urbanFood = urbanNeed
         } else {
             let release = min(state.grainReservesMt, urbanNeed - urbanFood)
@@ -47,32 +52,53 @@ extension Simulation {
         // Relief reaches the collective farms first, where the quota hit.
         let kolkhozPopulation = scratch.collectivizedShareAtHarvest * state.ruralPopulationM
         let individualPopulation = state.ruralPopulationM - kolkhozPopulation
-        let kolkhozRelief = min(reliefToVillages, max(0, scratch.kolkhozFoodNeedMt - kolkhozFood))
-        let individualRelief = reliefToVillages - kolkhozRelief
+        // A leadership that admits the hunger also opens its reserves to the villages (seed and
+        // food loans of 1936-37); one that hides it keeps them for the towns.
+        let release = scratch.reliefShare * min(state.grainReservesMt, max(0, ruralGap - reliefToVillages))
+        state.grainReservesMt -= release
+        let villageRelief = reliefToVillages + release
+        let kolkhozRelief = min(villageRelief, max(0, scratch.kolkhozFoodNeedMt - kolkhozFood))
+        let individualRelief = villageRelief - kolkhozRelief
+
+        // Food beside grain (potatoes, gardens, milk and meat), in grain equivalent: the herds'
+        // part shrinks with cattle per head. It cushions a grain shortfall, less so once the
+        // slaughter of 1930-32 has thinned the herds. Excess deaths are counted against a year
+        // with a full grain ration and this year's other food: a thinner diet that holds steady
+        // is not a famine (its toll is in the ordinary death rate).
+        let cattlePerHead = (state.cattleM / state.ruralPopulationM)
+            / (p.initialCattleM / p.initialRuralPopulationM)
+        let herdFood = (1 - p.livestockShareOfNonGrainFood) + p.livestockShareOfNonGrainFood * cattlePerHead
+        let ruralNonGrain = p.ruralNonGrainFoodT * herdFood
+        let urbanNonGrain = p.urbanNonGrainFoodT * herdFood
+        let ruralNormal = p.ruralFoodNeedTonnesPerPerson + ruralNonGrain
+        let urbanNormal = p.urbanGrainNeedTonnesPerPerson + urbanNonGrain
 
         var ruralDeaths = 0.0
         if kolkhozPopulation > 0 {
             ruralDeaths += famineDeaths(population: kolkhozPopulation,
-                                        perHead: (kolkhozFood + kolkhozRelief) / kolkhozPopulation,
+                                        perHead: (kolkhozFood + kolkhozRelief) / kolkhozPopulation + ruralNonGrain,
                                         threshold: p.ruralFamineThresholdTonnes,
-                                        normalPerHead: p.ruralFoodNeedTonnesPerPerson)
+                                        normalPerHead: ruralNormal)
         }
         if individualPopulation > 0 {
             ruralDeaths += famineDeaths(population: individualPopulation,
-                                        perHead: (individualFood + individualRelief) / individualPopulation,
+                                        perHead: (individualFood + individualRelief) / individualPopulation + ruralNonGrain,
                                         threshold: p.ruralFamineThresholdTonnes,
-                                        normalPerHead: p.ruralFoodNeedTonnesPerPerson)
+                                        normalPerHead: ruralNormal)
         }
         let urbanPerHead = urbanFood / state.urbanPopulationM
-        let urbanDeaths = famineDeaths(population: state.urbanPopulationM, perHead: urbanPerHead,
+        let urbanDeaths = famineDeaths(population: state.urbanPopulationM, perHead: urbanPerHead + urbanNonGrain,
                                        threshold: p.urbanFamineThresholdTonnes,
-                                       normalPerHead: p.urbanGrainNeedTonnesPerPerson)
+                                       normalPerHead: urbanNormal)
         record.famineDeathsRuralM += ruralDeaths
         record.famineDeathsUrbanM += urbanDeaths
 
         scratch.urbanFoodPerHead = urbanPerHead
-        scratch.ruralFoodPerHead = (record.ruralFoodMt + reliefToVillages) / state.ruralPopulationM
+        scratch.ruralFoodPerHead = (record.ruralFoodMt + villageRelief) / state.ruralPopulationM
         scratch.famineDeathRate = record.famineDeathsM / (state.ruralPopulationM + state.urbanPopulationM)
+        // A famine of millions teaches the regime to keep reserves and relieve sooner (after 1933).
+        state.famineDeathsSoFarM += record.famineDeathsM
+        if state.famineDeathsSoFarM >= p.famineLessonDeathsM { state.famineLessonLearned = true }
     }
 
     /// Excess deaths: those pushed below the threshold beyond the few who are below it in a
@@ -81,6 +107,11 @@ extension Simulation {
         let dispersion = parameters.famineRegionalDispersion
         let share = Simulation.shareBelow(threshold: threshold, perHead: perHead, dispersion: dispersion)
         let normalShare = Simulation.shareBelow(threshold: threshold, perHead: normalPerHead, dispersion: dispersion)
-        return population * parameters.famineLethality * max(0, share - normalShare)
+        // Deaths rise with the share pushed below the threshold, then saturate: the worst-hit
+        // flee, forage and are reached by what relief there is.
+        let p = parameters
+        let unbounded = p.famineLethality * max(0, share - normalShare)
+        guard p.famineMaxDeathRate > 0 else { return 0 }
+        return population * p.famineMaxDeathRate * (1 - exp(-unbounded / p.famineMaxDeathRate))
     }
 }

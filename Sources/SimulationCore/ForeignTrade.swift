@@ -18,15 +18,21 @@ extension Simulation {
         let ruralStress = min(1, max(0, 1 - ruralFoodLeft / ruralNeed))
         scratch.foodStress = max(urbanStress, ruralStress)
 
-        // Towns are fed first (rations, passports); exports take what is left, cut further by a
-        // leadership that sees hunger.
-        let afterTowns = stateGrain + scratch.privateSalesMt - urbanGrainNeedMt
-        let admitted = scratch.famineAdmitted
-        let exports = min(plan * (admitted ? 1 - scratch.foodStress : 1), max(0, min(stateGrain, afterTowns)))
+        // Towns are fed first (rations, passports). A regime that has learned from a famine then
+        // fills its grain reserve; exports take what is left. Hunger cuts exports: fully as far as
+        // it goes where the leadership admits it, partly where it hides it (1932).
+        let afterTowns = max(0, min(stateGrain, stateGrain + scratch.privateSalesMt - urbanGrainNeedMt))
+        if state.famineLessonLearned {
+            scratch.reserveBuildMt = min(p.reserveBuildMaxMt, max(0, p.reserveTargetMt - state.grainReservesMt), afterTowns)
+            state.grainReservesMt += scratch.reserveBuildMt
+        }
+        let relief = scratch.reliefShare
+        let hungerCut = scratch.foodStress * (relief + (1 - relief) * p.hiddenFamineExportCut)
+        let exports = min(plan * max(0, 1 - hungerCut), afterTowns - scratch.reserveBuildMt)
         record.grainExportsMt = exports
         // Relief imports only when hunger is real and admitted, not at the first pinch.
-        scratch.reliefImportsMt = scratch.foodStress > p.reliefHungerThreshold && admitted
-            ? leadership.relief * p.reliefImportMaxMt * scratch.foodStress : 0
+        scratch.reliefImportsMt = scratch.foodStress > p.reliefHungerThreshold
+            ? relief * p.reliefImportMaxMt * scratch.foodStress : 0
         record.grainImportsMt = scratch.reliefImportsMt
     }
 
@@ -44,7 +50,7 @@ extension Simulation {
             + scratch.hardCurrencyMRubles - p.essentialImportsMRubles - reliefCost
         // Suppliers with idle plant kept selling on credit through the Depression (seed 002 L149).
         let supplierCredit = p.commercialCreditShare
-        let machinery = max(0, cash) / (1 - min(supplierCredit, 0.9))
+        let machinery = max(0, cash) / (1 - supplierCredit)
         state.foreignDebtMRubles += machinery * supplierCredit + scratch.newCreditMRubles
         record.machineryImportsMRubles = machinery
         // Cheap machinery in the Depression: the same rubles buy more capital, of better technology.

@@ -17,7 +17,7 @@ extension Simulation {
         // Newly formed farms lack horses, seed and managers for a season.
         let incentiveFactor = pow(state.peasantTrust, p.trustYieldElasticity)
             * (1 - p.kolkhozYieldPenalty * state.collectivizedShare)
-            * max(0.3, 1 - p.campaignDisruptionPerShare * state.lastCollectivizedGain)
+            * (1 - p.campaignDisruptionPerShare * state.lastCollectivizedGain)
 
         // Weather has its own stream and is always drawn: the same run identity sees the same
         // weather under any scenario, and replay mode changes nothing else.
@@ -28,6 +28,7 @@ extension Simulation {
         record.weatherFactor = weather
         record.drought = weatherMode == .random && drought
 
-        record.harvestMt = trend * scratch.draftFactor * incentiveFactor * weather
+        scratch.expectedHarvestMt = trend * scratch.draftFactor * incentiveFactor
+        record.harvestMt = scratch.expectedHarvestMt * weather
     }
 }

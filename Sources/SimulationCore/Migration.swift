@@ -9,8 +9,15 @@ extension Simulation {
     /// seed 004 L78). Migration moves people; it never creates them.
     mutating func migrateAndGrowPopulation() {
         let p = parameters
-        let ruralBirths = state.ruralPopulationM * p.ruralBirthRate
-        let urbanBirths = state.urbanPopulationM * p.urbanBirthRate
+        // Famine lowers births as well as raising deaths: fewer conceptions, more miscarriages,
+        // in the famine year and the next (a famine year runs from one harvest to the next).
+        // Births also fell year by year (towns, legal abortion until 1936, smaller families).
+        let famineExposure = scratch.famineDeathRate + state.lastFamineDeathRate
+        state.lastFamineDeathRate = scratch.famineDeathRate
+        let birthFactor = max(0, 1 - p.famineBirthSuppression * famineExposure)
+            * pow(1 - p.birthRateDecline, Double(year - YearTable.firstYear))
+        let ruralBirths = state.ruralPopulationM * p.ruralBirthRate * birthFactor
+        let urbanBirths = state.urbanPopulationM * p.urbanBirthRate * birthFactor
         let ruralDeaths = state.ruralPopulationM * p.ruralDeathRate
         let urbanDeaths = state.urbanPopulationM * p.urbanDeathRate
         record.birthsM = ruralBirths + urbanBirths

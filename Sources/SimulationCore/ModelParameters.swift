@@ -46,11 +46,14 @@ public struct ModelParameters: Sendable, Equatable {
     public var ruralDeathRate = 0.0
     public var urbanBirthRate = 0.0
     public var urbanDeathRate = 0.0
+    public var famineBirthSuppression = 0.0
+    public var birthRateDecline = 0.0
 
     // Harvest
     public var harvestTrend1927Mt = 0.0
     public var harvestTrendGrowth = 0.0
     public var seedShareOfTrendHarvest = 0.0
+    public var seedMaxShareOfHarvest = 0.0
     public var weatherLogSD = 0.0
     public var droughtProbability = 0.0
     public var droughtHarvestFactor = 0.0
@@ -82,10 +85,12 @@ public struct ModelParameters: Sendable, Equatable {
     public var coercionArrestsM = 0.0
     public var coercionTrustDamage = 0.0
     public var trustRecoveryRate = 0.0
+    public var peasantTrustFloor = 0.0
 
     // Collectivization
     public var collectivizationCrisisThreshold = 0.0
     public var collectivizationCampaignSpeed = 0.0
+    public var collectivizationTargetShare = 0.0
     public var collectivizationRetreatProbability = 0.0
     public var collectivizationRetreatShareOfGain = 0.0
     public var dekulakizationRate = 0.0
@@ -93,6 +98,8 @@ public struct ModelParameters: Sendable, Equatable {
     public var horseSlaughterPerShare = 0.0
     public var cattleSlaughterPerShare = 0.0
     public var slaughterCampaignYears = 0.0
+    public var campaignStormYears = 0.0
+    public var campaignMajorityShare = 0.0
     public var kolkhozProcurementShare = 0.0
     public var kolkhozSeedProtectedShare = 0.0
     public var planAdaptation = 0.0
@@ -101,15 +108,26 @@ public struct ModelParameters: Sendable, Equatable {
     // Famine
     public var ruralFamineThresholdTonnes = 0.0
     public var urbanFamineThresholdTonnes = 0.0
+    public var ruralNonGrainFoodT = 0.0
+    public var urbanNonGrainFoodT = 0.0
+    public var livestockShareOfNonGrainFood = 0.0
     public var famineRegionalDispersion = 0.0
     public var famineLethality = 0.0
+    public var famineMaxDeathRate = 0.0
     public var pastoralPopulationM = 0.0
     public var pastoralSedentarizationLethality = 0.0
+    public var sedentarizationCampaignYears = 0.0
+    public var pastoralDeathsMaxShare = 0.0
     public var reliefMaxProcurementCut = 0.0
     public var campaignFamineDenial = 0.0
     public var famineDenialCampaignYears = 0.0
     public var reliefImportMaxMt = 0.0
     public var reliefHungerThreshold = 0.0
+    public var famineAdmissionSeverity = 0.0
+    public var famineLessonDeathsM = 0.0
+    public var famineLessonReliefGain = 0.0
+    public var reserveTargetMt = 0.0
+    public var reserveBuildMaxMt = 0.0
 
     // Livestock
     public var horseNaturalGrowth = 0.0
@@ -161,6 +179,9 @@ public struct ModelParameters: Sendable, Equatable {
     public var otherExportsMRubles = 0.0
     public var otherExportsPricePassThrough = 0.0
     public var essentialImportsMRubles = 0.0
+    public var exportPriceResponse = 0.0
+    public var grainExportCapacityMt = 0.0
+    public var hiddenFamineExportCut = 0.0
     public var commercialCreditShare = 0.0
     public var debtServiceRate = 0.0
 
@@ -188,6 +209,8 @@ public struct ModelParameters: Sendable, Equatable {
     public var terrorDurationYears = 0.0
     public var terrorArrestsMPerYear = 0.0
     public var terrorExecutionShare = 0.0
+    public var terrorFullScalePropensity = 0.0
+    public var terrorArrestsMaxShare = 0.0
     public var terrorProductivityLoss = 0.0
     public var terrorOfficerPurgeShare = 0.0
     public var borderWarDefeatProbability = 0.0
@@ -195,6 +218,8 @@ public struct ModelParameters: Sendable, Equatable {
     // Camps and gold
     public var campReleaseRate = 0.0
     public var campBaseMortality = 0.0
+    public var campMortalityMax = 0.0
+    public var coercionArrestsMaxShare = 0.0
     public var campFamineMortality = 0.0
     public var goldRublesPerPrisoner = 0.0
 

@@ -85,7 +85,7 @@ public enum OutcomeCatalog {
         .init(name: "kirov_attempted_1934", summary: "An attempt on Kirov in December 1934") { $0.kirovAttempted1934 },
         .init(name: "kirov_killed_1934", summary: "Kirov killed in December 1934") { $0.kirovKilled1934 },
         .init(name: "leader_assassinated", summary: "A leader killed by a later attempt") { $0.leaderAssassinated },
-        .init(name: "forced_collectivization", summary: "Forced collectivization decided by 1940") { $0.forcedCollectivization },
+        .init(name: "forced_collectivization", summary: "A forced collectivization campaign put most households into collective farms by 1940") { $0.forcedCollectivization },
         .init(name: "famine_over_100k", summary: "Famine deaths 1927-1940 over 100,000") { $0.famineDeathsTotal > 100_000 },
         .init(name: "famine_over_1m", summary: "Famine deaths 1927-1940 over 1 million") { $0.famineDeathsTotal > 1_000_000 },
         .init(name: "famine_over_5m", summary: "Famine deaths 1927-1940 over 5 million") { $0.famineDeathsTotal > 5_000_000 },

@@ -3,23 +3,34 @@ import Foundation
 // MARK: - Procurement crisis and coercion (MODEL.md mechanism 3)
 
 extension Simulation {
-    /// Grain the state plans to export this year: a hard-currency target, so more tonnes when the
-    /// world price falls (seed 003 L57: twice as much grain for the same machinery).
+    /// Grain the state plans to export this year: more tonnes when the world price falls, to buy
+    /// the machinery all the same (seed 003 L57), but not in proportion, and never more than the
+    /// ports and railways can ship.
     var exportPlanMt: Double {
-        parameters.propensities(of: state.leader).exportDriveMt / max(0.2, scratch.worldGrainPriceFactor)
+        let p = parameters
+        let drive = p.propensities(of: state.leader).exportDriveMt
+        return min(p.grainExportCapacityMt, drive * pow(scratch.worldGrainPriceFactor, -p.exportPriceResponse))
     }
 
     var urbanGrainNeedMt: Double { state.urbanPopulationM * parameters.urbanGrainNeedTonnesPerPerson }
 
-    /// Whether the leadership admits hunger this year: drawn with its relief propensity, which the
-    /// first years of a collectivization campaign damp (hunger blamed on kulak sabotage, seed 002 L253).
-    mutating func famineAdmitted(hunger: Double) -> Bool {
+    /// Whether the first years of a collectivization campaign are under way: hunger is blamed on
+    /// kulak sabotage (seed 002 L253) and even seed grain is taken (seed 004 L70).
+    var campaignDeniesHunger: Bool {
+        state.campaignYears >= 1 && Double(state.campaignYears) <= parameters.famineDenialCampaignYears
+    }
+
+    /// How far the leadership admits and relieves hunger this year, 0 ... 1: not a coin flip but
+    /// a degree (in 1932 the plan was cut while the famine was denied; seed 004 L70). It starts
+    /// from the relief propensity, damped in the first campaign years and raised once a famine
+    /// has taught the regime its cost; the deeper the hunger (0 ... 1), the harder it is to hide:
+    /// 1 - (1 - willingness)^(1 + k hunger).
+    func reliefShare(hunger: Double) -> Double {
         let p = parameters
         var willingness = p.propensities(of: state.leader).relief
-        if state.campaignYears >= 1 && Double(state.campaignYears) <= p.famineDenialCampaignYears {
-            willingness *= 1 - p.campaignFamineDenial
-        }
-        return stream.uniform() < willingness
+        if state.famineLessonLearned { willingness += (1 - willingness) * p.famineLessonReliefGain }
+        if campaignDeniesHunger { willingness *= 1 - p.campaignFamineDenial }
+        return 1 - pow(1 - min(1, willingness), 1 + p.famineAdmissionSeverity * min(1, max(0, hunger)))
     }
 
     /// The state sets a plan for towns, army and exports; takes the collective farms' quota on the
@@ -31,20 +42,25 @@ extension Simulation {
         let leadership = p.propensities(of: state.leader)
         let plan = urbanGrainNeedMt + p.stateGrainNeedMt + exportPlanMt
 
-        // Collective farms: the quota is set on the planned harvest (the trend, adapting slowly to
-        // real harvests), not the real one, so a bad year falls on the farms.
-        let lastHarvest = state.lastHarvestMt ?? scratch.trendHarvestMt
-        let plannedHarvest = (1 - p.planAdaptation) * scratch.trendHarvestMt + p.planAdaptation * lastHarvest
+        // Collective farms: the quota is set on the planned harvest (what normal weather would give
+        // the farms as they are, blended with last year's harvest), not the real one, so a bad
+        // year's weather falls on the farms.
+        let lastHarvest = state.lastHarvestMt ?? scratch.expectedHarvestMt
+        let plannedHarvest = (1 - p.planAdaptation) * scratch.expectedHarvestMt + p.planAdaptation * lastHarvest
         state.lastHarvestMt = record.harvestMt
         var quota = p.kolkhozProcurementShare * state.collectivizedShare * plannedHarvest
         let kolkhozFoodLeft = scratch.kolkhozRetainedMt - scratch.kolkhozSeedMt - quota
         let kolkhozHunger = scratch.kolkhozFoodNeedMt > 0
             ? min(1, max(0, 1 - kolkhozFoodLeft / scratch.kolkhozFoodNeedMt)) : 0
-        // A leadership that admits the famine cuts the quota; one that hides it does not (seed 002 L253).
-        scratch.famineAdmitted = famineAdmitted(hunger: kolkhozHunger)
-        if scratch.famineAdmitted { quota *= 1 - p.reliefMaxProcurementCut * kolkhozHunger }
-        // In the worst years even seed grain was taken: only part of the seed is safe.
-        let farmQuotaTaken = min(quota, max(0, scratch.kolkhozRetainedMt - p.kolkhozSeedProtectedShare * scratch.kolkhozSeedMt))
+        // A leadership that admits the famine cuts the quota by most of what the farms lack to
+        // eat; one that hides it does not (seed 002 L253).
+        scratch.reliefShare = reliefShare(hunger: kolkhozHunger)
+        let farmFoodGap = max(0, scratch.kolkhozFoodNeedMt - kolkhozFoodLeft)
+        quota -= scratch.reliefShare * p.reliefMaxProcurementCut * min(quota, farmFoodGap)
+        // In the campaign's worst years even seed grain was taken: only part of the seed is safe.
+        // Otherwise the seed for next year's sowing stays with the farm.
+        let seedProtected = campaignDeniesHunger ? p.kolkhozSeedProtectedShare : 1
+        let farmQuotaTaken = min(quota, max(0, scratch.kolkhozRetainedMt - seedProtected * scratch.kolkhozSeedMt))
         scratch.kolkhozRetainedMt -= farmQuotaTaken
 
         // The crisis: how far the state's own purchases and quotas fall short of its plan. Grain
@@ -85,6 +101,6 @@ extension Simulation {
 
         // Trust: damaged by confiscation, slow to recover (seed 002 L69, L177).
         state.peasantTrust += p.trustRecoveryRate * (1 - state.peasantTrust) - p.coercionTrustDamage * coercion
-        state.peasantTrust = min(1, max(0.05, state.peasantTrust))
+        state.peasantTrust = min(1, max(p.peasantTrustFloor, state.peasantTrust))
     }
 }

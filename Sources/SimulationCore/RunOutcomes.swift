@@ -61,7 +61,8 @@ public struct RunOutcomes: Sendable, Equatable {
 
     public init() {}
 
-    public var forcedCollectivization: Bool { collectivizationYear != nil }
+    /// A campaign that put most households into collective farms (not just the decision).
+    public var forcedCollectivization = false
     public var nepSurvived1935: Bool { (collectivizationYear ?? 9999) > 1934 }
     public var terror: Bool { terrorExecutions > 0 }
 
@@ -127,6 +128,7 @@ public struct RunOutcomes: Sendable, Equatable {
         o.famineDeathsTotal = o.famineDeathsRural + o.famineDeathsUrban
         o.industrialGrowth1937To1940 = pow(o.industrialOutput1940 / o.industrialOutput1937, 1.0 / 3.0) - 1
         o.collectivizationYear = state.greatTurnYear
+        o.forcedCollectivization = state.campaignReachedMajority
         o.terrorStartYear = o.terrorExecutions > 0 ? state.terrorStartYear : nil
         o.foreignDebt1940 = state.foreignDebtMRubles
         o.depressionOnsetYear = depression.onset

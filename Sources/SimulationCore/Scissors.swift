@@ -28,7 +28,7 @@ extension Simulation {
             * pow(state.peasantTrust, p.marketingTrustElasticity))
 
         // Seed is set aside for the area sown, whatever the weather.
-        let seedNeed = min(p.seedShareOfTrendHarvest * scratch.trendHarvestMt, 0.4 * record.harvestMt)
+        let seedNeed = min(p.seedShareOfTrendHarvest * scratch.trendHarvestMt, p.seedMaxShareOfHarvest * record.harvestMt)
         let foodNeed = state.ruralPopulationM * p.ruralFoodNeedTonnesPerPerson
         scratch.collectivizedShareAtHarvest = state.collectivizedShare
         let individual = 1 - state.collectivizedShare

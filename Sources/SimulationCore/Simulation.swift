@@ -89,10 +89,11 @@ public struct Simulation {
 
         updateTheGreatDepression()       // Depression: world grain and machinery prices, credit
         updateExternalThreats()          // Security: Nazi takeover, Japanese aggression
+        runTheCollectivizationCampaign() // Collectivization: the winter-spring drive before sowing
+                                         // (share, dekulakization, slaughter, nomads settled)
         gatherTheHarvest()               // Harvest: trend x draft power x incentives x weather
         marketGrain()                    // Scissors: what peasants sell at the terms of trade
         procureGrain()                   // Procurement: the plan, the crisis, coercion, farm quotas
-        runTheCollectivizationCampaign() // Collectivization: share, dekulakization, slaughter
         tradeGrainAbroad()               // ForeignTrade: exports, relief imports
         distributeFoodAndCountFamine()   // Famine: rural, urban and pastoral excess deaths
         feedLivestock()                  // Livestock: feed, herd growth and losses
@@ -134,6 +135,11 @@ struct YearScratch {
     var creditFactor = 1.0
     var threat = 0.0
     var trendHarvestMt = 0.0
+    /// The harvest normal weather would give this year (trend, draft power, incentives): what
+    /// planners who know their farms expect.
+    var expectedHarvestMt = 0.0
+    /// Grain the state puts into its reserves this year, out of procurement, before exports.
+    var reserveBuildMt = 0.0
     var draftFactor = 1.0
     // grain by sector
     var individualRetainedMt = 0.0
@@ -146,7 +152,8 @@ struct YearScratch {
     var privateSalesMt = 0.0
     var stateGrainMt = 0.0
     var foodStress = 0.0
-    var famineAdmitted = false
+    /// How far the leadership admits and relieves this year's hunger, 0 (hidden) ... 1 (fully).
+    var reliefShare = 0.0
     var collectivizedGain = 0.0
     /// The collectivized share the year's harvest was sown under (the campaign changes it later in the year).
     var collectivizedShareAtHarvest = 0.0

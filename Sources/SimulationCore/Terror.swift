@@ -19,7 +19,12 @@ extension Simulation {
         let p = parameters
         guard let start = state.terrorStartYear, year >= start,
               Double(year - start) < p.terrorDurationYears else { return }
-        let arrests = min(p.terrorArrestsMPerYear, 0.05 * (state.urbanPopulationM + state.ruralPopulationM))
+        // The scale follows the ruling leadership's appetite for it: the full Yezhovshchina under
+        // Stalin, a fraction of it under a milder leadership (seed 000 footnote 3; seed 004 L108).
+        let propensity = p.propensities(of: state.leader).terror
+        let scale = min(1, propensity / p.terrorFullScalePropensity)
+        let arrests = min(p.terrorArrestsMPerYear * scale,
+                          p.terrorArrestsMaxShare * (state.urbanPopulationM + state.ruralPopulationM))
         let executions = arrests * p.terrorExecutionShare
         let urbanShare = state.urbanPopulationM / (state.urbanPopulationM + state.ruralPopulationM)
         state.urbanPopulationM -= arrests * urbanShare

@@ -44,6 +44,14 @@ public struct WorldState: Sendable {
     /// The year forced collectivization was decided (the "Great Turn"), if it was.
     public var greatTurnYear: Int?
     public var campaignYears = 0
+    /// Whether a campaign has put most households into collective farms (the forced-collectivization event).
+    public var campaignReachedMajority = false
+    /// Whether a famine has taught the regime to keep grain reserves and relieve hunger sooner.
+    public var famineLessonLearned = false
+    /// Famine deaths since 1927, million: what the lesson is learned from.
+    public var famineDeathsSoFarM = 0.0
+    /// Last year's famine death rate: births fall the year after a famine too.
+    public var lastFamineDeathRate = 0.0
     /// Share collectivized in the last campaign year: the new farms are not yet working.
     public var lastCollectivizedGain = 0.0
     /// Accumulated procurement crisis: this year's shortfall plus half of last year's pressure.

@@ -68,6 +68,54 @@ final class OTLCalibrationTests: XCTestCase {
         XCTAssert(overlaps, "90% interval \(low) - \(high) does not overlap 5.7 - 8.7")
     }
 
+    /// Famine deaths of the given years, million, from a run's series.
+    static func famine(_ series: [YearRecord], _ years: ClosedRange<Int>) -> Double {
+        series.filter { years.contains($0.year) }.reduce(0) { $0 + $1.famineDeathsM }
+    }
+
+    func testFamineTotalWithRandomWeather() throws {
+        let runs = try OTLCalibrationTests.randomWeather()
+        check("famine deaths 1927-40 median, million", TestSupport.median(runs.map { $0.0.famineDeathsTotal / 1e6 }), in: 4...10)
+    }
+
+    /// After 1933 the regime kept reserves and relieved the 1936 drought: a second famine under
+    /// Stalin is possible (1946-47 happened) but rare.
+    func testNoSecondGreatFamineAfter1933() throws {
+        let runs = try OTLCalibrationTests.randomWeather()
+        let later = runs.map { OTLCalibrationTests.famine($0.1, 1934...1940) }
+        check("famine deaths 1934-40 median, million", TestSupport.median(later), in: 0...0.5)
+        let overMillion = Double(later.filter { $0 > 1 }.count) / Double(later.count)
+        check("P(famine deaths 1934-40 over 1 million)", overMillion, in: 0...0.25)
+    }
+
+    func testDrought1936RelievedInReplay() throws {
+        let runs = try OTLCalibrationTests.replayWeather()
+        check("famine deaths 1936-37 (replay) median, million",
+              TestSupport.median(runs.map { OTLCalibrationTests.famine($0.1, 1936...1937) }), in: 0...0.5)
+    }
+
+    func testFamine1930To1933InReplay() throws {
+        let runs = try OTLCalibrationTests.replayWeather()
+        check("famine deaths 1930-33 (replay) median, million",
+              TestSupport.median(runs.map { $0.0.famineDeaths1930To1933 / 1e6 }), in: 4...10)
+    }
+
+    /// Dekulakization deported about 1.8 million in 1930-31, and then stopped.
+    func testDeportationsInTheStormYearsOnly() throws {
+        let runs = try OTLCalibrationTests.replayWeather()
+        check("deported 1930-1940 (replay), million", TestSupport.median(runs.map { $0.0.deportedTotal / 1e6 }), in: 1.7...2.2)
+        // Whenever the campaign starts, deportations fall in its first two years and then end.
+        let deportationYears = runs.map { $0.1.filter { $0.deportedM > 0 }.count }
+        check("years with deportations, most in any run", Double(deportationYears.max() ?? 0), in: 1...2)
+    }
+
+    /// The census of January 1937 counted 162 million: the model's population at the end of 1936.
+    func testPopulationAtThe1937Census() throws {
+        let runs = try OTLCalibrationTests.replayWeather()
+        check("population at the January 1937 census (replay), million",
+              TestSupport.median(runs.map { $0.1[1936 - 1927].totalPopulationM }), in: 158...166)
+    }
+
     func testPopulation1939() throws {
         let runs = try OTLCalibrationTests.randomWeather()
         check("urban population 1939, million", TestSupport.median(runs.map { $0.0.urbanPopulation1939M }), in: 48...62)
@@ -112,6 +160,20 @@ final class AlternateTimelineTests: XCTestCase {
 
     func share(_ runs: [RunOutcomes], _ predicate: (RunOutcomes) -> Bool) -> Double {
         Double(runs.filter(predicate).count) / Double(runs.count)
+    }
+
+    func testCollectivizationCampaignsRare() throws {
+        let (tl, _) = try AlternateTimelineTests.runs()
+        let p = share(tl) { $0.forcedCollectivization }
+        TestSupport.report("P(a collectivization campaign, share past one half)", model: p, target: "< 0.05", pass: p < 0.05)
+        XCTAssertLessThan(p, 0.05)
+    }
+
+    func testFamineMedianUnderHalfAMillion() throws {
+        let (tl, _) = try AlternateTimelineTests.runs()
+        let median = TestSupport.median(tl.map(\.famineDeathsTotal))
+        TestSupport.report("famine deaths 1927-40 median (alternate)", model: median, target: "< 500,000", pass: median < 5e5)
+        XCTAssertLessThan(median, 5e5)
     }
 
     func testForcedCollectivizationBy1935IsRare() throws {
