@@ -48,6 +48,7 @@ extension Simulation {
             let pastoralDeaths = min(p.pastoralPopulationM * p.pastoralSedentarizationLethality * gain,
                                      p.pastoralDeathsMaxShare * p.pastoralPopulationM)
             record.famineDeathsRuralM += pastoralDeaths
+            record.famineDeathsPastoralM = pastoralDeaths
         }
 
         state.peasantTrust = max(p.peasantTrustFloor, state.peasantTrust - p.collectivizationTrustDamage * gain)

@@ -37,6 +37,7 @@ extension Simulation {
         let intensity = depression.intensity(inYear: year)
         scratch.depressionIntensity = intensity
         scratch.worldGrainPriceFactor = 1 - depression.depth * intensity
+        record.worldGrainPriceFactor = scratch.worldGrainPriceFactor
         // Capital goods become cheap as Western makers lose their markets (seed 000 Great Depression post).
         scratch.machineryPriceFactor = 1 - parameters.machineryPriceCutPerDepth * depression.depth * intensity
         scratch.creditFactor = 1 - parameters.creditCutInDepression * intensity

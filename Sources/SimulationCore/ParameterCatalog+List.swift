@@ -264,7 +264,7 @@ extension ModelParameters {
                       "How far planned export tonnes rise as the world grain price falls (1 would hold hard currency fixed)"),
         ParameterSpec("grain_export_capacity_mt", \.grainExportCapacityMt, mechanism: "Trade", unit: "Mt per year", domain: .nonNegative,
                       "Most grain the ports and railways can ship abroad in a year"),
-        ParameterSpec("hidden_famine_export_cut", \.hiddenFamineExportCut, mechanism: "Trade", unit: "share per unit of hunger", domain: .unitInterval,
+        ParameterSpec("hidden_famine_export_cut", \.hiddenFamineExportCut, mechanism: "Trade", unit: "share per unit of hunger", domain: .range(0, 4),
                       "How far exports are cut per unit of hunger by a leadership that does not admit the famine"),
         ParameterSpec("commercial_credit_share", \.commercialCreditShare, mechanism: "Trade", unit: "share", domain: .range(0, 0.9),
                       "Share of machinery imports bought on supplier credit"),

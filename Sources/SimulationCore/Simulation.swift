@@ -122,6 +122,7 @@ public struct Simulation {
         record.collectivizedShare = state.collectivizedShare
         record.unrest = state.ruralUnrest + state.urbanUnrest
         record.scissors = state.scissors
+        record.foreignDebtMRubles = state.foreignDebtMRubles
         record.producerCapital = state.producerCapital
         record.consumerCapital = state.consumerCapital
     }

@@ -31,6 +31,7 @@ extension Simulation {
         state.ruralPopulationM -= arrests * (1 - urbanShare)
         state.campPopulationM += arrests - executions
         record.executionsM = executions
+        record.terrorArrestsM = arrests
         scratch.terrorArrestsM = arrests
         state.officerContinuity *= 1 - p.terrorOfficerPurgeShare / max(1, p.terrorDurationYears)
         state.terrorProductivityFactor = 1 - p.terrorProductivityLoss

@@ -28,6 +28,10 @@ public struct YearRecord: Sendable, Equatable {
     public var famineDeathsRuralM = 0.0
     public var famineDeathsUrbanM = 0.0
     public var executionsM = 0.0
+    /// Arrests in the year's mass terror (the executed among them are in `executionsM`).
+    public var terrorArrestsM = 0.0
+    /// Of the rural famine deaths, those of the nomads forced to settle.
+    public var famineDeathsPastoralM = 0.0
     public var campDeathsM = 0.0
     public var migrationM = 0.0
     public var deportedM = 0.0
@@ -51,6 +55,9 @@ public struct YearRecord: Sendable, Equatable {
     public var coercion = 0.0
     public var unrest = 0.0
     public var scissors = 0.0
+    /// World grain price against 1929 (the Depression's cut).
+    public var worldGrainPriceFactor = 1.0
+    public var foreignDebtMRubles = 0.0
     public var leader: Leader = .stalin
 
     public init() {}

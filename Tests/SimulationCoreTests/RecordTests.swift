@@ -1,0 +1,100 @@
+import XCTest
+@testable import SimulationCore
+
+/// Every row of the historical record (docs/data/otl-history.csv) that the model outputs, in replay
+/// mode (`--weather historical`): the model's median beside the recorded band. Harvests do not
+/// count (replay fits them); initial conditions (1926) and the 1928 index bases are the model's
+/// inputs. A band whose low equals its high (a single recorded figure) is widened by 5% each side.
+final class WholeRecordTests: XCTestCase {
+    struct Row {
+        let quantity: String
+        let years: String
+        let low: Double
+        let high: Double
+        let model: Double?
+        /// Why the model does not output it, or why the row is an input.
+        let note: String?
+
+        var band: ClosedRange<Double> {
+            low == high ? (low * 0.95)...(high * 1.05) : low...high
+        }
+        var hit: Bool { model.map { band.contains($0) } ?? false }
+    }
+
+    /// The model's median for one record row, or nil with a reason.
+    static func model(_ quantity: String, _ years: String,
+                      _ runs: [(RunOutcomes, [YearRecord])]) -> (Double?, String?) {
+        let span = years.split(separator: "-").compactMap { Int($0) }
+        guard let first = span.first else { return (nil, "no year") }
+        let last = span.last ?? first
+        func at(_ year: Int, _ value: (YearRecord) -> Double) -> Double? {
+            guard (1927...1940).contains(year) else { return nil }
+            return TestSupport.median(runs.map { value($0.1[year - 1927]) })
+        }
+        func total(_ value: (YearRecord) -> Double) -> Double {
+            TestSupport.median(runs.map { run in run.1.filter { (first...last).contains($0.year) }.reduce(0) { $0 + value($1) } })
+        }
+        if first == 1926 { return (nil, "initial condition (an input)") }
+        switch quantity {
+        case "grain_harvest": return (nil, "fitted by replay")
+        case "grain_procurement": return (at(first) { $0.procurementMt }, nil)
+        case "grain_exports": return (at(first) { $0.grainExportsMt }, nil)
+        case "horses": return (at(first) { $0.horsesM }, nil)
+        case "cattle": return (at(first) { $0.cattleM }, nil)
+        case "sheep_goats", "pigs": return (nil, "not modelled: cattle and horses stand for the herds")
+        // Censuses are taken in January: the model's population at the end of the year before.
+        case "population": return (at(first - 1) { $0.totalPopulationM }, nil)
+        case "urban_population": return (at(first - 1) { $0.urbanPopulationM }, nil)
+        case "waged_workforce": return (nil, "not modelled: the urban population stands for the workforce")
+        case "collectivized_share": return (at(first) { $0.collectivizedShare }, nil)
+        case "dekulakization_deported": return (total { $0.deportedM }, nil)
+        case "famine_excess_deaths": return (total { $0.famineDeathsM }, nil)
+        case "famine_excess_deaths_kazakhstan": return (total { $0.famineDeathsPastoralM }, nil)
+        case "real_wage_index": return first == 1928 ? (nil, "the index base (1928 = 100)") : (at(first) { $0.realWage }, nil)
+        case "steel": return first == 1928 ? (nil, "the index base (steel_1928_mt)") : (at(first) { $0.steelMt }, nil)
+        case "industrial_output_index":
+            let base = runs.map { $0.1[1928 - 1927].industrialOutput }
+            return (TestSupport.median(zip(runs, base).map { 100 * $0.0.1[first - 1927].industrialOutput / $0.1 }), nil)
+        case "industrial_growth_rate": return (TestSupport.median(runs.map { $0.0.industrialGrowth1937To1940 }), nil)
+        case "terror_arrests": return (total { $0.terrorArrestsM }, nil)
+        case "terror_executions": return (total { $0.executionsM }, nil)
+        case "gulag_prisoners": return (at(first) { $0.campPopulationM }, nil)
+        case "foreign_debt": return (at(first) { $0.foreignDebtMRubles }, nil)
+        case "grain_export_price_ratio": return (at(first) { $0.worldGrainPriceFactor }, nil)
+        default: return (nil, "not an output of the model")
+        }
+    }
+
+    static func rows() throws -> [Row] {
+        let runs = try OTLCalibrationTests.replayWeather()
+        return try TestSupport.history().map { record in
+            let (value, note) = model(record.quantity, record.year, runs)
+            return Row(quantity: record.quantity, years: record.year, low: record.low, high: record.high,
+                       model: value, note: note)
+        }
+    }
+
+    /// The share of record rows within their band reached by the second pass of the model (22 of 41).
+    static let floor = 0.53
+
+    func testTheRecordWithinItsBand() throws {
+        let rows = try WholeRecordTests.rows()
+        let compared = rows.filter { $0.model != nil }
+        for row in rows {
+            if let value = row.model {
+                TestSupport.report("record \(row.quantity) \(row.years) (replay)", model: value,
+                                   target: String(format: "%.4g - %.4g", row.band.lowerBound, row.band.upperBound), pass: row.hit)
+            } else {
+                print("record-skip  \(row.quantity) \(row.years): \(row.note ?? "")")
+            }
+        }
+        let share = Double(compared.filter(\.hit).count) / Double(compared.count)
+        // The goal (issue 9) is 85%; it is not reached yet (docs/calibration.md gives each miss its
+        // reason). Until it is, this holds the fit reached so far from slipping back.
+        TestSupport.report("share of compared record rows within band (goal)", model: share, target: ">= 0.85", pass: share >= 0.85)
+        TestSupport.report("share of compared record rows within band (floor)", model: share,
+                           target: String(format: ">= %.2f", WholeRecordTests.floor), pass: share >= WholeRecordTests.floor)
+        XCTAssertGreaterThan(compared.count, 40, "too few rows compared")
+        XCTAssertGreaterThanOrEqual(share, WholeRecordTests.floor)
+    }
+}
