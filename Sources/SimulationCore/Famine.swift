@@ -38,9 +38,11 @@ extension Simulation {
         let reliefToVillages = scratch.reliefImportsMt - reliefToTowns
         urbanFood += reliefToTowns
         if urbanFood > urbanNeed {
-            // The surplus is stored up to what the granaries hold; the rest goes to the state's
-            // other uses (industry, army stocks) and is gone from the food balance.
-            state.grainReservesMt = min(max(state.grainReservesMt, p.reserveTargetMt),
+            // The surplus is stored up to the state's stock (a working stock, or the reserve once a
+            // famine has taught the regime to keep one); the rest goes to the state's other uses
+            // (industry, army stocks) and is gone from the food balance.
+            let stockLimit = state.famineLessonLearned ? p.reserveTargetMt : p.grainWorkingStockMt
+            state.grainReservesMt = min(max(state.grainReservesMt, stockLimit),
                                         state.grainReservesMt + urbanFood - urbanNeed)
             urbanFood = urbanNeed
         } else {

@@ -128,6 +128,7 @@ public struct ModelParameters: Sendable, Equatable {
     public var famineLessonReliefGain = 0.0
     public var reserveTargetMt = 0.0
     public var reserveBuildMaxMt = 0.0
+    public var grainWorkingStockMt = 0.0
 
     // Livestock
     public var horseNaturalGrowth = 0.0

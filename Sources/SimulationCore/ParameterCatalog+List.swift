@@ -176,6 +176,8 @@ extension ModelParameters {
                       "State grain reserve a regime that learned the lesson builds"),
         ParameterSpec("reserve_build_max_mt", \.reserveBuildMaxMt, mechanism: "Famine", unit: "Mt per year", domain: .nonNegative,
                       "Most grain put into reserves in one year"),
+        ParameterSpec("grain_working_stock_mt", \.grainWorkingStockMt, mechanism: "Famine", unit: "Mt", domain: .nonNegative,
+                      "State grain stock kept between harvests before a famine teaches the regime to hold a reserve"),
         ParameterSpec("relief_import_max_mt", \.reliefImportMaxMt, mechanism: "Famine", unit: "Mt", domain: .nonNegative,
                       "Grain a fully relieving leadership imports in a famine"),
         ParameterSpec("horse_natural_growth", \.horseNaturalGrowth, mechanism: "Livestock", unit: "per year", domain: .finite,

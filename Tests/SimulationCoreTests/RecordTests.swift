@@ -74,8 +74,8 @@ final class WholeRecordTests: XCTestCase {
         }
     }
 
-    /// The share of record rows within their band reached by the second pass of the model (22 of 41).
-    static let floor = 0.53
+    /// The share of record rows within their band reached by the second pass of the model (24 of 41).
+    static let floor = 0.58
 
     func testTheRecordWithinItsBand() throws {
         let rows = try WholeRecordTests.rows()
@@ -96,5 +96,19 @@ final class WholeRecordTests: XCTestCase {
                            target: String(format: ">= %.2f", WholeRecordTests.floor), pass: share >= WholeRecordTests.floor)
         XCTAssertGreaterThan(compared.count, 40, "too few rows compared")
         XCTAssertGreaterThanOrEqual(share, WholeRecordTests.floor)
+    }
+}
+
+/// Every constant of the shipped scenarios has a source, and a "judgement" says why.
+final class ParameterSourceTests: XCTestCase {
+    func testEveryJudgementGivesItsReason() throws {
+        for name in ["otl", "shot-in-the-kremlin", "peasants-enrich-yourselves"] {
+            let scenario = try TestSupport.scenario(name)
+            for declaration in scenario.declarations {
+                let source = declaration.source.trimmingCharacters(in: .whitespaces)
+                XCTAssertFalse(source.lowercased().hasPrefix("judgement") && source.count < "judgement: ".count + 10,
+                               "\(name): \(declaration.name) says only '\(source)'; say why")
+            }
+        }
     }
 }
