@@ -33,6 +33,28 @@ public final class PostgresConnection {
         handle = connection
         // Notices ("relation already exists, skipping") are not errors; keep them off stderr.
         PQsetNoticeProcessor(connection, { _, _ in }, nil)
+        // PostgreSQL notices a vanished client only when it next writes to it; with this setting
+        // (PostgreSQL 14 and later) it checks the socket every few seconds while a statement
+        // runs, so a client killed with SIGKILL does not leave its query running for long.
+        if PQserverVersion(connection) >= 140000 {
+            _ = try? query("SELECT set_config('client_connection_check_interval', $1, false)",
+                           [String(PostgresConnection.clientCheckIntervalMilliseconds)])
+        }
+    }
+
+    /// How often the server checks, during a statement, that this client is still there.
+    public static let clientCheckIntervalMilliseconds = 2000
+
+    /// Stops any statement of this session that runs longer than `seconds` (0: no limit).
+    public func setStatementTimeout(seconds: Double) throws(PostgresError) {
+        _ = try query("SELECT set_config('statement_timeout', $1, false)", [String(Int((seconds * 1000).rounded()))])
+    }
+
+    /// A handle that cancels the statement this connection is running, from another thread (a
+    /// signal handler's queue); nil if the connection is closed.
+    public func makeCanceller() -> StatementCanceller? {
+        guard let handle, let cancel = PQgetCancel(handle) else { return nil }
+        return StatementCanceller(cancel)
     }
 
     deinit { close() }
@@ -258,4 +280,24 @@ private func withOptionalCStrings<R>(_ strings: [String?], _ body: (UnsafePointe
     let pointers = strings.map { $0.map { UnsafePointer(strdup($0)) } ?? nil }
     defer { for pointer in pointers { free(UnsafeMutablePointer(mutating: pointer)) } }
     return pointers.withUnsafeBufferPointer { body($0.baseAddress) }
+}
+
+// MARK: - StatementCanceller
+
+/// libpq's cancel request for one connection: it opens a connection of its own to the server and
+/// asks it to stop the statement in progress, so it can be sent from any thread while the
+/// connection's own thread waits for the result. The cancelled statement fails with SQLSTATE 57014.
+public final class StatementCanceller: @unchecked Sendable {
+    private let cancel: OpaquePointer
+
+    init(_ cancel: OpaquePointer) { self.cancel = cancel }
+
+    deinit { PQfreeCancel(cancel) }
+
+    /// Sends the cancel request; nil when the server took it, else libpq's reason.
+    public func cancelRunningStatement() -> String? {
+        var buffer = [CChar](repeating: 0, count: 256)
+        let sent = buffer.withUnsafeMutableBufferPointer { PQcancel(cancel, $0.baseAddress, Int32($0.count)) }
+        return sent == 1 ? nil : String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
 }

@@ -45,6 +45,11 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         return code.hasPrefix("08") || code == "57P01" || code == "57P02" || code == "57P03"
     }
 
+    /// The server stopped the statement because it ran past `statement_timeout`.
+    public var isStatementTimeout: Bool {
+        sqlState == "57014" && message.contains("statement timeout")
+    }
+
     /// A bad password or a role that may not log in: retrying will not help.
     public var isAuthenticationFailure: Bool {
         sqlState == "28P01" || sqlState == "28000" || message.contains("password authentication failed")

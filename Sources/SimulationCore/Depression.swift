@@ -40,6 +40,7 @@ extension Simulation {
         record.worldGrainPriceFactor = scratch.worldGrainPriceFactor
         // Capital goods become cheap as Western makers lose their markets (seed 000 Great Depression post).
         scratch.machineryPriceFactor = 1 - parameters.machineryPriceCutPerDepth * depression.depth * intensity
+        record.machineryPriceFactor = scratch.machineryPriceFactor
         scratch.creditFactor = 1 - parameters.creditCutInDepression * intensity
     }
 }

@@ -57,6 +57,8 @@ public struct YearRecord: Sendable, Equatable {
     public var scissors = 0.0
     /// World grain price against 1929 (the Depression's cut).
     public var worldGrainPriceFactor = 1.0
+    /// Price of imported machinery against 1929.
+    public var machineryPriceFactor = 1.0
     public var foreignDebtMRubles = 0.0
     public var leader: Leader = .stalin
 

@@ -40,6 +40,12 @@ struct LocalWorkers {
         for process in processes where process.isRunning { process.terminate() }
     }
 
+    /// `stop` as a closure for a signal handler: SIGTERM to each worker by its pid.
+    var stopper: @Sendable () -> Void {
+        let pids = processes.map(\.processIdentifier)
+        return { for pid in pids where pid > 0 { kill(pid, SIGTERM) } }
+    }
+
     func waitForExit() {
         for process in processes { process.waitUntilExit() }
     }

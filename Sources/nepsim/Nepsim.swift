@@ -22,6 +22,19 @@ struct Nepsim: ParsableCommand {
         subcommands: [RunCommand.self, SimulateCommand.self, ScenarioCommand.self, SweepCommand.self,
                       WorkerCommand.self, DatabaseCommand.self, ReportCommand.self, BenchCopyCommand.self]
     )
+
+    /// ArgumentParser's main, except that an error raised because a signal cancelled the query
+    /// in progress is not reported: the signal's handler prints its line and exits with the
+    /// signal's status.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            QueryInterruption.waitIfInterrupting()
+            exit(withError: error)
+        }
+    }
 }
 
 enum NepsimVersion {

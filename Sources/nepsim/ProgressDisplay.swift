@@ -5,13 +5,10 @@ import Sweeps
 
 /// The live progress bar of `sweep launch --wait`, and sweep summaries.
 enum ProgressDisplay {
-    /// Polls the sweep until it is finished, drawing a progress line on standard error. Ctrl-C
-    /// stops waiting and asks local workers to stop after their task in hand.
+    /// Polls the sweep until it is finished, drawing a progress line on standard error. (Ctrl-C
+    /// is the caller's `QueryInterruption`: it cancels the query in progress and stops waiting.)
     static func follow(sweepID: Int64, connection: PostgresConnection, children: LocalWorkers) throws -> SweepStatus {
         let interactive = isatty(STDERR_FILENO) == 1
-        nonisolated(unsafe) var interrupted = false
-        let signals = SignalHandling.install { _ in interrupted = true }
-        defer { _ = signals }
         var samples: [(time: Date, runs: Int)] = []
         var lastPrinted = Date.distantPast
         while true {
@@ -32,12 +29,6 @@ enum ProgressDisplay {
             // Every task settled: the sweep is over whatever its row says.
             if status.isFinished || (status.tasksTotal > 0 && status.tasksPending == 0 && status.tasksRunning == 0) {
                 if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
-                return status
-            }
-            if interrupted {
-                if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
-                children.stop()
-                FileHandle.standardError.write(Data("stopped waiting; the sweep goes on with any workers still running (`nepsim sweep status \(sweepID)`)\n".utf8))
                 return status
             }
             if !children.processes.isEmpty && !children.anyRunning && status.tasksRunning == 0 && status.tasksPending > 0 {

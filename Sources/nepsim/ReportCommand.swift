@@ -42,6 +42,8 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
+    @OptionGroup var timeout: StatementTimeoutOption
+
     enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case table, csv, json, html }
 
     func validate() throws {
@@ -50,6 +52,9 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let connection = try database.connectCurrent()
+        try timeout.apply(to: connection)
+        let interruption = QueryInterruption(cancelling: connection)
+        defer { withExtendedLifetime(interruption) {} }
         let data: ReportData
         do {
             data = try ReportBuilder.build(ReportRequest(sweep: sweep, given: given, splitBy: splitBy, compare: compare), on: connection)
@@ -60,7 +65,7 @@ struct ReportCommand: ParsableCommand {
         } catch let error as SweepError {
             throw CommandFailure(error.description)
         } catch let error as PostgresError {
-            throw CommandFailure(error.description)
+            throw CommandFailure(timeout.explain(error) ?? error.description)
         }
         let text: String
         switch format {

@@ -39,14 +39,15 @@ struct SweepCommand: ParsableCommand {
         }
     }
 
-    /// Runs a database action, turning its errors into messages without traces.
-    static func guarded<T>(_ body: () throws -> T) throws -> T {
+    /// Runs a database action, turning its errors into messages without traces (a query stopped
+    /// by the statement timeout says so).
+    static func guarded<T>(_ timeout: StatementTimeoutOption? = nil, _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as SweepError {
             throw CommandFailure(error.description)
         } catch let error as PostgresError {
-            throw CommandFailure(error.description)
+            throw CommandFailure(timeout?.explain(error) ?? error.description)
         } catch let error as SchemaMismatch {
             throw CommandFailure(error.description)
         }
@@ -101,6 +102,8 @@ struct SweepCommand: ParsableCommand {
 
         @OptionGroup var database: DatabaseOptions
 
+        @OptionGroup var timeout: StatementTimeoutOption
+
         func validate() throws {
             guard runs >= 1 else { throw ValidationError("--runs must be at least 1 (got \(runs)).") }
             guard replications >= 1, runs % replications == 0 else {
@@ -141,28 +144,44 @@ struct SweepCommand: ParsableCommand {
                 if localWorkers == 0 { print("start workers: nepsim worker --database '\(DatabaseURL.masked(url))'") }
                 return
             }
+            try timeout.apply(to: connection)
+            let interruption = Launch.interruptWaiting(connection, sweepID: sweep.id)
+            defer { withExtendedLifetime(interruption) {} }
+            interruption.onInterrupt(children.stopper)
             _ = try ProgressDisplay.follow(sweepID: sweep.id, connection: connection, children: children)
             children.waitForExit()
             // Read again once the local workers have exited, so the summary counts them out.
-            let final = try SweepCommand.guarded { try Coordinator.status(String(sweep.id), on: connection) }
+            let final = try SweepCommand.guarded(timeout) { try Coordinator.status(String(sweep.id), on: connection) }
             print(ProgressDisplay.summary(final))
-            print(try SweepSummary.headline(sweepID: sweep.id, connection: connection))
+            print(try SweepCommand.guarded(timeout) { try SweepSummary.headline(sweepID: sweep.id, connection: connection) })
             if final.state == "failed" { throw ExitCode(1) }
+        }
+
+        /// Ctrl-C or SIGTERM while waiting: the query in progress is cancelled on the server, the
+        /// local workers are asked to stop after their task in hand, and the command exits.
+        static func interruptWaiting(_ connection: PostgresConnection, sweepID: Int64) -> QueryInterruption {
+            QueryInterruption(cancelling: connection, message: "nepsim: stopped waiting on {signal} (the query on the server "
+                + "was cancelled, local workers asked to stop); the sweep goes on with any workers still running "
+                + "(`nepsim sweep status \(sweepID)`)")
         }
 
         /// Batches until the widest headline interval is below `width` or the cap is reached.
         func runUntilPrecise(_ first: StoredSweep, width: Double, connection: PostgresConnection, url: String) throws {
             let cap = maxRuns ?? max(runs, 1_000_000)
             var sweep = first
+            try timeout.apply(to: connection)
+            let interruption = Launch.interruptWaiting(connection, sweepID: first.id)
+            defer { withExtendedLifetime(interruption) {} }
             while true {
                 let children = try LocalWorkers.start(count: localWorkers, databaseURL: url, sweepID: sweep.id)
+                interruption.onInterrupt(children.stopper)
                 let status = try ProgressDisplay.follow(sweepID: sweep.id, connection: connection, children: children)
                 children.waitForExit()
                 guard status.state == "done" else {
                     print(ProgressDisplay.summary(status))
                     throw CommandFailure("the sweep stopped (\(status.state)) before the intervals were narrow enough")
                 }
-                guard let widest = try SweepCommand.guarded({ try AdaptivePrecision.widestInterval(sweepID: sweep.id, on: connection) })
+                guard let widest = try SweepCommand.guarded(timeout, { try AdaptivePrecision.widestInterval(sweepID: sweep.id, on: connection) })
                 else { throw CommandFailure("no runs stored") }
                 let line = String(format: "after %d runs the widest headline interval is %.4f (%@)", sweep.runsTotal, widest.width, widest.event)
                 if widest.width < width {
@@ -203,15 +222,20 @@ struct SweepCommand: ParsableCommand {
 
         @OptionGroup var database: DatabaseOptions
 
+        @OptionGroup var timeout: StatementTimeoutOption
+
         func run() throws {
             let connection = try database.connectCurrent()
-            let reference = try sweep ?? SweepCommand.guarded {
+            try timeout.apply(to: connection)
+            let interruption = QueryInterruption(cancelling: connection)
+            defer { withExtendedLifetime(interruption) {} }
+            let reference = try sweep ?? SweepCommand.guarded(timeout) {
                 guard let newest = try Coordinator.list(on: connection, limit: 1).first else {
                     throw SweepError.invalidRequest("there are no sweeps yet; launch one with `nepsim sweep launch`")
                 }
                 return String(newest.id)
             }
-            let status = try SweepCommand.guarded { try Coordinator.status(reference, on: connection) }
+            let status = try SweepCommand.guarded(timeout) { try Coordinator.status(reference, on: connection) }
             print(ProgressDisplay.summary(status))
         }
     }

@@ -112,3 +112,90 @@ final class ParameterSourceTests: XCTestCase {
         }
     }
 }
+
+/// Every row of docs/data/tl-expectations.csv (what seed 000's timeline says should happen when
+/// Stalin dies in December 1926), checked on `peasants-enrich-yourselves` against `otl`.
+final class AlternateTimelineExpectationTests: XCTestCase {
+    nonisolated(unsafe) static var cached: (tl: [(RunOutcomes, [YearRecord])], otl: [(RunOutcomes, [YearRecord])])?
+
+    static func runs() throws -> (tl: [(RunOutcomes, [YearRecord])], otl: [(RunOutcomes, [YearRecord])]) {
+        if let cached { return cached }
+        let result = (try TestSupport.simulateWithSeries("peasants-enrich-yourselves", runs: 2000),
+                      try TestSupport.simulateWithSeries("otl", runs: 2000))
+        cached = result
+        return result
+    }
+
+    static func share<T>(_ runs: [T], _ predicate: (T) -> Bool) -> Double {
+        Double(runs.filter(predicate).count) / Double(runs.count)
+    }
+
+    /// The checks, one per row of the file, by its quantity.
+    static func check(_ quantity: String) throws -> (model: Double, target: String, pass: Bool)? {
+        let (tl, otl) = try runs()
+        let median = { (runs: [(RunOutcomes, [YearRecord])], value: (RunOutcomes) -> Double) in
+            TestSupport.median(runs.map { value($0.0) })
+        }
+        switch quantity {
+        case "forced_collectivization_by_1935":
+            let p = share(tl) { ($0.0.collectivizationYear ?? 9999) <= 1935 || $0.0.forcedCollectivization }
+            return (p, "P(decided by 1935 or a campaign at all) < 0.1", p < 0.1)
+        case "famine_excess_deaths_1927_1940":
+            // Far below the record, crises possible, and where they happen, more of the dead in towns.
+            let m = median(tl) { $0.famineDeathsTotal / 1e6 }
+            let crises = share(tl) { $0.0.famineDeathsTotal > 100_000 }
+            let urbanShare = { (runs: [(RunOutcomes, [YearRecord])]) -> Double in
+                let urban = runs.reduce(0) { $0 + $1.0.famineDeathsUrban }
+                let total = runs.reduce(0) { $0 + $1.0.famineDeathsTotal }
+                return total > 0 ? urban / total : 0
+            }
+            let tlUrban = urbanShare(tl), otlUrban = urbanShare(otl)
+            return (m, String(format: "median < 0.5M (of 5.7-8.7M), P(over 100k) %.3f > 0.01, urban share %.2f > OTL %.2f",
+                              crises, tlUrban, otlUrban), m < 0.5 && crises > 0.01 && tlUrban > otlUrban)
+        case "industrial_output_index_1940":
+            let producer = median(tl) { $0.producerOutput1940 }, producerOTL = median(otl) { $0.producerOutput1940 }
+            let consumer = median(tl) { $0.consumerOutput1940 }, consumerOTL = median(otl) { $0.consumerOutput1940 }
+            return (producer, String(format: "producer < OTL %.0f, consumer %.0f > OTL %.0f", producerOTL, consumer, consumerOTL),
+                    producer < producerOTL && consumer > consumerOTL)
+        case "urban_population_1939":
+            let urban = median(tl) { $0.urbanPopulation1939M }, urbanOTL = median(otl) { $0.urbanPopulation1939M }
+            return (urban, String(format: "< OTL %.1f and < 56", urbanOTL), urban < urbanOTL && urban < 56)
+        case "rural_living_standards":
+            let rural = median(tl) { $0.ruralConsumption1937 }, ruralOTL = median(otl) { $0.ruralConsumption1937 }
+            return (rural, String(format: "> 1.2 x OTL %.0f (much higher)", ruralOTL), rural > 1.2 * ruralOTL)
+        case "foreign_loans":
+            let p = share(tl) { $0.0.foreignLoans > 0 }
+            return (p, "P(at least one loan) > 0.5", p > 0.5)
+        case "procurement_coercion":
+            // Extraordinary measures in some runs, wholesale collectivization in almost none.
+            let coerced = share(tl) { $0.1.contains { $0.coercion > 0 } }
+            let campaigns = share(tl) { $0.0.forcedCollectivization }
+            return (coerced, String(format: "P(coercion in some year) > 0.02, P(campaign) %.3f < 0.05", campaigns),
+                    coerced > 0.02 && campaigns < 0.05)
+        case "great_terror":
+            let p = share(tl) { $0.0.terror }, pOTL = share(otl) { $0.0.terror }
+            return (p, String(format: "< 0.15 and < OTL / 4 (%.3f)", pOTL / 4), p < 0.15 && p < pOTL / 4)
+        case "depression_effect":
+            // In the trough grain buys half as much abroad while machinery is cheaper.
+            let grain = TestSupport.median(otl.map { $0.1[1931 - 1927].worldGrainPriceFactor })
+            let machinery = TestSupport.median(otl.map { $0.1[1931 - 1927].machineryPriceFactor })
+            return (grain, String(format: "grain price 1931 in 0.4-0.6 of 1929, machinery %.2f < 1", machinery),
+                    (0.4...0.6).contains(grain) && machinery < 1)
+        default:
+            return nil
+        }
+    }
+
+    func testEveryExpectationOfTheAlternateTimeline() throws {
+        let text = try String(contentsOf: TestSupport.root.appendingPathComponent("docs/data/tl-expectations.csv"), encoding: .utf8)
+        let quantities = text.split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[0]) }
+        XCTAssertEqual(quantities.count, 9, "docs/data/tl-expectations.csv changed: give each new row its check")
+        for quantity in quantities {
+            guard let result = try AlternateTimelineExpectationTests.check(quantity) else {
+                XCTFail("no check for \(quantity)"); continue
+            }
+            TestSupport.report("expectation \(quantity)", model: result.model, target: result.target, pass: result.pass)
+            XCTAssert(result.pass, "\(quantity): model \(result.model), expected \(result.target)")
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import PostgresStore
+import Synchronization
+
+/// A command a person waits on (`report`, `sweep status`, `sweep launch --wait`) must not leave
+/// its query running on the server when it is stopped: PostgreSQL notices a vanished client only
+/// when it next writes to it, so an aggregate would run to its end. On SIGINT or SIGTERM the
+/// statement in progress is cancelled with libpq's cancel request, one line says so, and the
+/// process exits with the signal's usual status (130 or 143).
+final class QueryInterruption: @unchecked Sendable {
+    private let sources: [DispatchSourceSignal]
+    /// Runs after the cancel request and before the exit (e.g. asking local workers to stop).
+    private final class Cleanup: Sendable {
+        let body = Mutex<(@Sendable () -> Void)?>(nil)
+    }
+    private let cleanup = Cleanup()
+
+    /// Installs the handlers; they stay installed as long as the value lives. `message` is the
+    /// line printed before exiting; `{signal}` stands for the signal's name.
+    init(cancelling connection: PostgresConnection,
+         message: String = "nepsim: stopped by {signal}; the query on the server was cancelled") {
+        let canceller = connection.makeCanceller()
+        let queue = DispatchQueue(label: "nepsim.query-interruption")
+        var sources: [DispatchSourceSignal] = []
+        let cleanup = self.cleanup
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler {
+                QueryInterruption.interrupting.store(true, ordering: .sequentiallyConsistent)
+                let failure = canceller?.cancelRunningStatement()
+                cleanup.body.withLock { $0 }?()
+                let name = number == SIGINT ? "SIGINT" : "SIGTERM"
+                var line = message.replacingOccurrences(of: "{signal}", with: name)
+                if let failure { line += " (the cancel request failed: \(failure.trimmingCharacters(in: .whitespacesAndNewlines)))" }
+                FileHandle.standardError.write(Data((line + "\n").utf8))
+                // _exit: the main thread is inside libpq, waiting for the cancelled statement.
+                _exit(128 + number)
+            }
+            source.resume()
+            sources.append(source)
+        }
+        self.sources = sources
+    }
+
+    /// Set by a handler before it cancels the query: the command's own error path must then leave
+    /// the exit to the handler.
+    private static let interrupting = Atomic<Bool>(false)
+
+    /// Parks the calling thread while a signal handler is cancelling and exiting.
+    static func waitIfInterrupting() {
+        guard interrupting.load(ordering: .sequentiallyConsistent) else { return }
+        while true { sleep(60) }
+    }
+
+    /// What to do before exiting, replacing any earlier cleanup.
+    func onInterrupt(_ body: (@Sendable () -> Void)?) {
+        cleanup.body.withLock { $0 = body }
+    }
+
+    deinit {
+        for source in sources { source.cancel() }
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+    }
+}
+
+/// `--statement-timeout`, for the commands whose queries a person waits on.
+struct StatementTimeoutOption: ParsableArguments {
+    @Option(name: .customLong("statement-timeout"), help: ArgumentHelp(
+        "Stop any query that runs longer than this many seconds (default: NEPSIM_STATEMENT_TIMEOUT, else no limit).",
+        valueName: "seconds"))
+    var seconds: Double?
+
+    /// The timeout in force: the option, else NEPSIM_STATEMENT_TIMEOUT, else none.
+    func resolved() throws -> Double? {
+        if let seconds { return try Self.check(seconds, from: "--statement-timeout") }
+        guard let text = ProcessInfo.processInfo.environment["NEPSIM_STATEMENT_TIMEOUT"], !text.isEmpty else { return nil }
+        guard let value = Double(text) else {
+            throw ValidationError("NEPSIM_STATEMENT_TIMEOUT must be a number of seconds, not '\(text)'.")
+        }
+        return try Self.check(value, from: "NEPSIM_STATEMENT_TIMEOUT")
+    }
+
+    private static func check(_ value: Double, from name: String) throws -> Double {
+        guard value.isFinite, value > 0, value <= 86_400 else {
+            throw ValidationError("\(name) must be between 0 and 86400 seconds (a day), not \(value.formatted()).")
+        }
+        return value
+    }
+
+    func validate() throws { _ = try resolved() }
+
+    /// Sets the session's statement_timeout when a timeout is in force.
+    func apply(to connection: PostgresConnection) throws {
+        guard let seconds = try resolved() else { return }
+        do {
+            try connection.setStatementTimeout(seconds: seconds)
+        } catch {
+            throw CommandFailure(error.description)
+        }
+    }
+
+    /// The message for a query stopped by the timeout, or nil for any other error.
+    func explain(_ error: PostgresError) -> String? {
+        guard error.isStatementTimeout else { return nil }
+        let limit = (try? resolved()).flatMap { $0 }.map { "\($0.formatted()) s" } ?? "the statement timeout"
+        return "the query ran longer than \(limit) (--statement-timeout or NEPSIM_STATEMENT_TIMEOUT) and the server stopped it; "
+            + "narrow it (e.g. --given) or raise the timeout"
+    }
+}
