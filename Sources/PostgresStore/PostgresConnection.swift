@@ -134,8 +134,11 @@ public final class PostgresConnection {
                 offset += length
             }
         }
+        // A broken connection is a connection problem (the caller may reconnect and retry), not a
+        // refused COPY.
+        let kindIfFailed = { () -> PostgresError.Kind in PQstatus(connection) == CONNECTION_OK ? .copy : .connection }
         guard sent, PQputCopyEnd(connection, nil) == 1 else {
-            throw PostgresError(kind: .copy, message: String(cString: PQerrorMessage(connection)), query: sql)
+            throw PostgresError(kind: kindIfFailed(), message: String(cString: PQerrorMessage(connection)), query: sql)
         }
         var rows = 0
         var failure: PostgresError?
@@ -149,8 +152,10 @@ public final class PostgresConnection {
                 PQclear(result)
             }
         }
-        if let failure { throw PostgresError(kind: .copy, sqlState: failure.sqlState, message: failure.message,
-                                             detail: failure.detail, hint: failure.hint, query: sql) }
+        if let failure {
+            throw PostgresError(kind: failure.isConnectionProblem ? .connection : kindIfFailed(), sqlState: failure.sqlState,
+                                message: failure.message, detail: failure.detail, hint: failure.hint, query: sql)
+        }
         return rows
     }
 

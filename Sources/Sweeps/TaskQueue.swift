@@ -98,12 +98,17 @@ enum TaskQueue {
             """, [String(task.sweepID), String(task.taskID), workerID])
     }
 
-    /// Extends the leases this worker holds.
-    static func renewLeases(on connection: PostgresConnection, workerID: String, leaseSeconds: Double) throws {
-        try connection.query("""
-            UPDATE nepsim.tasks SET lease_expires_at = now() + make_interval(secs => $2::float8)
-            WHERE lease_owner = $1 AND state = 'running'
-            """, [workerID, String(leaseSeconds)])
+    /// Extends the lease of the task the worker is computing (if any) and records its heartbeat.
+    /// Only the task in hand: after a server crash that lost a completion (commits are
+    /// asynchronous), the database may show the worker holding a task it has finished with;
+    /// renewing every lease it owns would keep that task from ever being redone.
+    static func renewLease(of task: ClaimedTask?, on connection: PostgresConnection, workerID: String, leaseSeconds: Double) throws {
+        if let task {
+            try connection.query("""
+                UPDATE nepsim.tasks SET lease_expires_at = now() + make_interval(secs => $4::float8)
+                WHERE sweep_id = $1 AND task_id = $2 AND lease_owner = $3 AND state = 'running'
+                """, [String(task.sweepID), String(task.taskID), workerID, String(leaseSeconds)])
+        }
         try connection.query("UPDATE nepsim.workers SET last_heartbeat = now() WHERE worker_id = $1", [workerID])
     }
 

@@ -75,7 +75,7 @@ public final class Worker: @unchecked Sendable {
     /// Runs until stopped or idle.
     public func run() throws -> WorkerExit {
         var connection = try connectWithRetry(registering: true)
-        let heartbeat = Heartbeat(configuration: configuration, logger: logger)
+        let heartbeat = Heartbeat(configuration: configuration, logger: logger) { [weak self] in self?.taskInHand }
         heartbeat.start()
         defer {
             heartbeat.stop()
@@ -234,17 +234,20 @@ struct Backoff {
 
 // MARK: - Heartbeat
 
-/// On its own thread and connection: renews this worker's leases and heartbeat while it computes.
+/// On its own thread and connection: renews the lease of the task in hand and the worker's
+/// heartbeat while it computes.
 final class Heartbeat: @unchecked Sendable {
     private let configuration: WorkerConfiguration
     private let logger: Logger
+    private let taskInHand: @Sendable () -> ClaimedTask?
     private let condition = NSCondition()
     private var stopped = false
     private var thread: Thread?
 
-    init(configuration: WorkerConfiguration, logger: Logger) {
+    init(configuration: WorkerConfiguration, logger: Logger, taskInHand: @escaping @Sendable () -> ClaimedTask?) {
         self.configuration = configuration
         self.logger = logger
+        self.taskInHand = taskInHand
     }
 
     func start() {
@@ -273,8 +276,8 @@ final class Heartbeat: @unchecked Sendable {
                 if connection == nil || connection?.isOpen == false {
                     connection = try PostgresConnection(url: configuration.databaseURL, applicationName: "nepsim heartbeat")
                 }
-                try TaskQueue.renewLeases(on: connection!, workerID: configuration.workerID,
-                                          leaseSeconds: configuration.leaseSeconds)
+                try TaskQueue.renewLease(of: taskInHand(), on: connection!, workerID: configuration.workerID,
+                                         leaseSeconds: configuration.leaseSeconds)
             } catch {
                 connection = nil
                 logger.warning("heartbeat failed; will retry", metadata: ["error": "\(error)"])

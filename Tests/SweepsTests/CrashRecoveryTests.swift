@@ -1,0 +1,115 @@
+import Foundation
+import PostgresStore
+import PostgresTestSupport
+@testable import Sweeps
+import XCTest
+
+/// Nothing stuck after a server crash. Workers commit asynchronously, so an immediate shutdown
+/// can lose a task's last completion: the database then shows a live worker holding a task it has
+/// finished with. The task must still be redone once its lease runs out.
+final class CrashRecoveryTests: DatabaseTestCase {
+    /// The state a lost completion leaves, made by construction: a finished task put back to
+    /// "running" under a live worker's id with its rows gone. The live worker's heartbeat must not
+    /// keep that lease alive; the task is redone and the results equal the first ones.
+    func testALiveWorkerDoesNotKeepTheLeaseOfATaskItNoLongerHolds() throws {
+        let sweep = try launch(runs: 200, taskSize: 50)
+        try runWorkers(1, sweep: sweep)
+        let original = try Coordinator.checksum(String(sweep.id), on: connection)
+        let workerID = "crash-survivor"
+        _ = try connection.transaction {
+            try connection.query("""
+                DELETE FROM nepsim.runs WHERE sweep_id = $1 AND point * 1 + replication BETWEEN 0 AND 49
+                """, [String(sweep.id)])
+            try connection.query("""
+                UPDATE nepsim.tasks SET state = 'running', lease_owner = $2, finished_at = NULL,
+                    lease_expires_at = now() + interval '3 seconds'
+                WHERE sweep_id = $1 AND task_id = 0
+                """, [String(sweep.id), workerID])
+            try connection.query("UPDATE nepsim.sweeps SET state = 'running', finished_at = NULL WHERE sweep_id = $1",
+                                 [String(sweep.id)])
+        }
+        var configuration = workerConfiguration(sweep: sweep, id: workerID, lease: 3)
+        configuration.exitWhenIdle = false
+        configuration.heartbeatSeconds = 0.3
+        let worker = Worker(configuration: configuration, logger: DatabaseTestCase.quietLogger)
+        let finished = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            _ = try? worker.run()
+            finished.signal()
+        }
+        defer {
+            worker.requestStop()
+            finished.wait()
+        }
+        try waitUntil(timeout: 30, "the orphaned task redone and the sweep done") {
+            try connection.query("SELECT state FROM nepsim.sweeps WHERE sweep_id = $1", [String(sweep.id)])
+                .string(0, "state") == "done"
+        }
+        XCTAssertEqual(try Coordinator.checksum(String(sweep.id), on: connection), original)
+        XCTAssertEqual(try count("SELECT attempts AS count FROM nepsim.tasks WHERE sweep_id = $1 AND task_id = 0",
+                                 [String(sweep.id)]), 2, "the task was claimed again")
+    }
+
+    /// Immediate shutdowns (SIGQUIT to the postmaster, as a crash) of a server of the test's own,
+    /// three times while workers run: the sweep finishes with every run exactly once and the
+    /// checksum of an undisturbed run of the same sweep.
+    func testServerCrashesMidSweepLoseNothing() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nepsim-crash-\(UUID().uuidString)").path
+        let cluster = LocalCluster(directory: directory)
+        defer {
+            try? cluster.down()
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        let crashURL = try cluster.up()
+        let crashConnection = try PostgresConnection(url: crashURL)
+        try SchemaMigrator.migrate(crashConnection)
+        let request = SweepRequest(scenario: try scenario("otl"), name: "crash", points: 3000, replications: 1, seed: 11,
+                                   storeSeries: false, taskSize: 50, maxAttempts: 10)
+        let sweep = try Coordinator.launch(request, on: crashConnection, codeVersion: "test")
+        crashConnection.close()
+
+        var workers: [Worker] = []
+        let group = DispatchGroup()
+        for index in 0..<2 {
+            var configuration = WorkerConfiguration(databaseURL: crashURL, concurrency: 1, sweepID: sweep.id, exitWhenIdle: true,
+                                                    leaseSeconds: 3, heartbeatSeconds: 0.5, idlePollSeconds: 0.2,
+                                                    codeVersion: "test", workerID: "crash-worker-\(index)")
+            configuration.exitWhenIdle = true
+            let worker = Worker(configuration: configuration, logger: DatabaseTestCase.quietLogger)
+            workers.append(worker)
+            DispatchQueue.global().async(group: group) { _ = try? worker.run() }
+        }
+        let dataDirectory = directory + "/data"
+        func tasksDone() -> Int {
+            guard let probe = try? PostgresConnection(url: crashURL) else { return -1 }
+            defer { probe.close() }
+            return (try? probe.query("SELECT count(*) AS n FROM nepsim.tasks WHERE sweep_id = $1 AND state = 'done'",
+                                     [String(sweep.id)]).int(0, "n")) ?? -1
+        }
+        for crash in 1...3 {
+            // Mid-sweep by construction: some tasks done since the last crash, not all of them.
+            let before = max(0, tasksDone())
+            try waitUntil(timeout: 60, "tasks completing before crash \(crash)") { tasksDone() > before }
+            XCTAssertLessThan(tasksDone(), 60, "the sweep must still be running at crash \(crash)")
+            let pidText = try String(contentsOfFile: dataDirectory + "/postmaster.pid", encoding: .utf8)
+            let pid = try XCTUnwrap(pid_t(pidText.split(separator: "\n").first ?? ""))
+            kill(pid, SIGQUIT)
+            try waitUntil(timeout: 30, "the postmaster to die") { kill(pid, 0) != 0 }
+            _ = try cluster.up()
+        }
+        let finished = DispatchSemaphore(value: 0)
+        group.notify(queue: .global()) { finished.signal() }
+        XCTAssertEqual(finished.wait(timeout: .now() + 120), .success, "the workers did not finish the sweep")
+
+        let after = try PostgresConnection(url: crashURL)
+        defer { after.close() }
+        XCTAssertEqual(try after.query("SELECT state FROM nepsim.sweeps WHERE sweep_id = $1", [String(sweep.id)])
+            .string(0, "state"), "done")
+        let crashed = try Coordinator.checksum(String(sweep.id), on: after)
+        // The same sweep, undisturbed, in the suite's own database.
+        let reference = try Coordinator.launch(request, on: connection, codeVersion: "test")
+        try runWorkers(1, sweep: reference)
+        XCTAssertEqual(crashed, try Coordinator.checksum(String(reference.id), on: connection))
+        XCTAssert(crashed.hasPrefix("3000:"), crashed)
+    }
+}
