@@ -23,6 +23,10 @@ public enum DatabaseRoles {
             throw PostgresError(kind: .client, message: "a login role needs a password: set NEPSIM_ROLE_PASSWORD")
         }
         try connection.transaction {
+            for (login, group) in [(workerLogin, worker), (analystLogin, analyst)] {
+                guard let login else { continue }
+                try refuseForeignLogin(login, for: group, on: connection)
+            }
             for group in [worker, analyst] {
                 try connection.execute(script: "DO $$ BEGIN CREATE ROLE \(group) NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;")
             }
@@ -42,11 +46,36 @@ public enum DatabaseRoles {
                 guard let login else { continue }
                 try connection.execute(script: """
                     DO $$ BEGIN CREATE ROLE \(login) LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+                    COMMENT ON ROLE \(login) IS '\(marker(for: group))';
                     GRANT \(group) TO \(login);
                     """)
                 let verifier = try connection.encryptPassword(password!, user: login)
                 try connection.execute(script: "ALTER ROLE \(login) LOGIN PASSWORD '\(verifier.replacingOccurrences(of: "'", with: "''"))'")
             }
+        }
+    }
+
+    /// The comment nepsim puts on the logins it creates: only those may be given a password again.
+    static func marker(for group: String) -> String { "login created by nepsim db roles for \(group)" }
+
+    /// A login nepsim may create or update: not one of its group roles, not the current user, not a
+    /// superuser, and if it exists, one nepsim created for the same group (so `--worker-login
+    /// postgres` cannot hand a superuser to the workers or reset its password, and an analyst's
+    /// login cannot be made a writer).
+    static func refuseForeignLogin(_ login: String, for group: String, on connection: PostgresConnection) throws {
+        func refuse(_ why: String) -> PostgresError {
+            PostgresError(kind: .client, message: "will not use '\(login)' as a login for \(group): \(why); choose another name")
+        }
+        if login == worker || login == analyst { throw refuse("it is one of nepsim's group roles") }
+        let me = try connection.query("SELECT current_user AS me").string(0, "me")
+        if login == me { throw refuse("it is the role you are connected as") }
+        let existing = try connection.query("""
+            SELECT rolsuper, shobj_description(oid, 'pg_authid') AS note FROM pg_roles WHERE rolname = $1
+            """, [login])
+        guard !existing.isEmpty else { return }
+        if existing.string(0, "rolsuper") == "t" { throw refuse("it is a superuser") }
+        if existing.string(0, "note") != marker(for: group) {
+            throw refuse("the role exists and nepsim did not create it for \(group)")
         }
     }
 

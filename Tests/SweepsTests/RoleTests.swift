@@ -39,6 +39,73 @@ final class RoleTests: DatabaseTestCase {
         }
     }
 
+    /// `db roles` hands a password and the worker group only to logins nepsim created for it.
+    func testForeignRolesAreRefusedAsLogins() throws {
+        let me = try XCTUnwrap(connection.query("SELECT current_user AS me").string(0, "me"))
+        let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 36)
+        let plain = "test_plain_\(suffix)", superuser = "test_super_\(suffix)"
+        _ = try connection.query("CREATE ROLE \(plain) LOGIN")
+        _ = try connection.query("CREATE ROLE \(superuser) LOGIN SUPERUSER")
+        defer {
+            _ = try? connection.query("DROP ROLE IF EXISTS \(plain)")
+            _ = try? connection.query("DROP ROLE IF EXISTS \(superuser)")
+        }
+        let cases = [(me, "the role you are connected as"), (DatabaseRoles.analyst, "group roles"),
+                     (DatabaseRoles.worker, "group roles"), (superuser, "superuser"), (plain, "nepsim did not create it"),
+                     (analystLogin, "nepsim did not create it for nepsim_worker")]
+        for (login, why) in cases {
+            XCTAssertThrowsError(try DatabaseRoles.install(on: connection, workerLogin: login, password: "x"), login) { error in
+                XCTAssert("\(error)".contains(why), "\(login): \(error)")
+            }
+        }
+        // Nothing changed: the plain role is in no nepsim group and the analyst login is no writer.
+        XCTAssertEqual(try count("""
+            SELECT count(*) FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles r ON r.oid = m.member
+            WHERE g.rolname = 'nepsim_worker' AND r.rolname IN ($1, $2, $3)
+            """, [plain, superuser, analystLogin]), 0)
+        // A login nepsim created may be given its password again.
+        XCTAssertNoThrow(try DatabaseRoles.install(on: connection, workerLogin: workerLogin, password: "again"))
+    }
+
+    /// The old completion check waited on an advisory lock any role could take; now it waits on
+    /// the sweep's row, which an analyst (or a worker) cannot lock.
+    func testNoRoleCanFreezeASweepsCompletion() throws {
+        let sweep = try launch(runs: 200, taskSize: 100, sweepName: "freeze")
+        let analyst = try PostgresConnection(url: url(as: analystLogin))
+        defer { analyst.close() }
+        _ = try analyst.query("SELECT pg_advisory_lock(7364657, $1::integer)", [String(sweep.id)])
+        assertRefused(analyst, "SELECT 1 FROM nepsim.sweeps WHERE sweep_id = \(sweep.id) FOR UPDATE")
+        let workerSession = try PostgresConnection(url: url(as: workerLogin))
+        defer { workerSession.close() }
+        assertRefused(workerSession, "SELECT 1 FROM nepsim.sweeps WHERE sweep_id = \(sweep.id) FOR UPDATE")
+
+        var configuration = workerConfiguration(sweep: sweep, id: "freeze-worker")
+        configuration.databaseURL = url(as: workerLogin)
+        let worker = Worker(configuration: configuration, logger: DatabaseTestCase.quietLogger)
+        let finished = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            _ = try? worker.run()
+            finished.signal()
+        }
+        let completed = finished.wait(timeout: .now() + 60) == .success
+        if !completed { _ = try? analyst.query("SELECT pg_advisory_unlock_all()"); finished.wait() }
+        XCTAssert(completed, "the analyst's advisory lock froze the sweep's completion")
+        XCTAssertEqual(try Coordinator.status("freeze", on: connection).state, "done")
+    }
+
+    /// A finished sweep is analyzed at once: the planner knows its rows before the first report.
+    func testCompletionAnalyzesTheResults() throws {
+        let sweep = try launch(runs: 300, taskSize: 100, sweepName: "analyzed")
+        XCTAssertEqual(try connection.query("SELECT reltuples::float8 AS n FROM pg_class WHERE oid = 'nepsim.runs'::regclass")
+            .double(0, "n"), -1, "never analyzed before")
+        var configuration = workerConfiguration(sweep: sweep, id: "analyze-worker")
+        configuration.databaseURL = url(as: workerLogin)
+        _ = try Worker(configuration: configuration, logger: DatabaseTestCase.quietLogger).run()
+        XCTAssertEqual(try Coordinator.status("analyzed", on: connection).state, "done")
+        XCTAssertEqual(try connection.query("SELECT reltuples::float8 AS n FROM pg_class WHERE oid = 'nepsim.runs'::regclass")
+            .double(0, "n"), 300)
+    }
+
     func testWorkerRoleRunsSweepsButCannotChangeWhatIsNotItsOwn() throws {
         let sweep = try launch(runs: 300, taskSize: 100, sweepName: "roles")
         // A worker logged in with the worker role completes the sweep.
