@@ -33,8 +33,13 @@ public struct ConditionError: Error, Sendable, Equatable, CustomStringConvertibl
     public let text: String
 
     public var description: String {
-        let caret = String(repeating: " ", count: max(0, position)) + "^"
-        return "--given: \(message)\n  \(text)\n  \(caret)"
+        // A long condition is shown as a window around the error, not echoed whole.
+        let characters = Array(text)
+        let start = max(0, min(position, characters.count) - 60)
+        let end = min(characters.count, start + 120)
+        let shown = (start > 0 ? "..." : "") + String(characters[start..<end]) + (end < characters.count ? "..." : "")
+        let caret = String(repeating: " ", count: max(0, position - start + (start > 0 ? 3 : 0))) + "^"
+        return "--given: \(message)\n  \(shown)\n  \(caret)"
     }
 }
 
@@ -75,7 +80,17 @@ struct ConditionParser {
         self.alias = alias
     }
 
+    /// Limits that keep a hostile or mistaken condition from crashing the parser (each level of
+    /// nesting is a level of recursion) or sending the server a monstrous query.
+    static let maxLength = 4000
+    static let maxDepth = 50
+    private var depth = 0
+
     mutating func parse() throws(ConditionError) -> String {
+        guard text.count <= ConditionParser.maxLength else {
+            throw error("the condition is \(text.count) characters long; at most \(ConditionParser.maxLength) are accepted",
+                        at: ConditionParser.maxLength)
+        }
         tokens = try tokenize()
         guard tokens.count > 1 else { throw error("the condition is empty", at: 0) }
         let sql = try parseOr()
@@ -98,12 +113,27 @@ struct ConditionParser {
     }
 
     private mutating func parseNot() throws(ConditionError) -> String {
-        if isKeyword("not") { advance(); return "(NOT " + (try parseNot()) + ")" }
+        if isKeyword("not") {
+            try enter()
+            defer { depth -= 1 }
+            advance()
+            return "(NOT " + (try parseNot()) + ")"
+        }
         return try parseTerm()
+    }
+
+    /// One level deeper (a parenthesis or a 'not'), refused past `maxDepth`.
+    private mutating func enter() throws(ConditionError) {
+        depth += 1
+        guard depth <= ConditionParser.maxDepth else {
+            throw error("the condition nests parentheses and 'not's more than \(ConditionParser.maxDepth) deep", at: current.position)
+        }
     }
 
     private mutating func parseTerm() throws(ConditionError) -> String {
         if current.token == .symbol("(") {
+            try enter()
+            defer { depth -= 1 }
             advance()
             let inner = try parseOr()
             guard current.token == .symbol(")") else { throw error("expected ')'", at: current.position) }

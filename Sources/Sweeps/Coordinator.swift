@@ -17,6 +17,7 @@ public enum Coordinator {
         try request.validate()
         let text = request.scenario.flattenedText
         let name = request.name ?? "\(request.scenario.name)-\(timestampName())"
+        try Coordinator.checkName(name)
         return try connection.transaction {
             if try !connection.query("SELECT 1 FROM nepsim.sweeps WHERE name = $1", [name]).isEmpty {
                 throw SweepError.nameTaken(name)
@@ -127,6 +128,20 @@ public enum Coordinator {
         return "\(result.string(0, "runs") ?? "0"):\(result.string(0, "digest") ?? "")"
     }
 
+    /// Sweeps are named by id or name on the command line, so a name must not look like an id,
+    /// and must be printable.
+    public static func checkName(_ name: String) throws {
+        guard !name.isEmpty, name.count <= 200 else {
+            throw SweepError.invalidRequest("a sweep name has 1 to 200 characters (got \(name.count))")
+        }
+        guard !name.allSatisfy(\.isASCIIDigit) else {
+            throw SweepError.invalidRequest("the sweep name '\(name)' is all digits and would be read as a sweep id; add a letter")
+        }
+        guard !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw SweepError.invalidRequest("a sweep name may not contain control characters")
+        }
+    }
+
     static func timestampName() -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
@@ -184,4 +199,8 @@ public struct SweepStatus: Sendable {
 
     public var isFinished: Bool { state != "running" }
     public var fractionDone: Double { runsTotal > 0 ? Double(runsDone) / Double(runsTotal) : 0 }
+}
+
+private extension Character {
+    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }

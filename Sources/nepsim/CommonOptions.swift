@@ -55,3 +55,30 @@ func printJSON<T: Encodable>(_ value: T) throws {
     print(String(decoding: data, as: UTF8.self))
 }
 
+
+// MARK: - Numbers from the command line
+
+/// Every number a command takes has an allowed range, and a value outside it is refused with a
+/// message that names the range (numeric options parse `-5` as a value, so a negative number
+/// reaches this check instead of a puzzling "Missing value").
+enum NumberRange {
+    static func require<T: Comparable>(_ value: T, in range: ClosedRange<T>, _ option: String, _ why: String = "") throws {
+        if let number = value as? Double, !number.isFinite {
+            throw ValidationError("\(option) must be a finite number, not \(number).")
+        }
+        guard range.contains(value) else {
+            throw ValidationError("\(option) must be between \(show(range.lowerBound)) and \(show(range.upperBound))"
+                + (why.isEmpty ? "" : " (\(why))") + ", not \(show(value)).")
+        }
+    }
+
+    private static func show<T>(_ value: T) -> String {
+        switch value {
+        case let number as Int: return number.formatted()
+        case let number as UInt64: return number.formatted()
+        case let number as UInt32: return number.formatted()
+        case let number as Double: return number.formatted()
+        default: return "\(value)"
+        }
+    }
+}

@@ -68,7 +68,7 @@ final class QueryInterruption: @unchecked Sendable {
 
 /// `--statement-timeout`, for the commands whose queries a person waits on.
 struct StatementTimeoutOption: ParsableArguments {
-    @Option(name: .customLong("statement-timeout"), help: ArgumentHelp(
+    @Option(name: .customLong("statement-timeout"), parsing: .unconditional, help: ArgumentHelp(
         "Stop any query that runs longer than this many seconds (default: NEPSIM_STATEMENT_TIMEOUT, else no limit).",
         valueName: "seconds"))
     var seconds: Double?

@@ -19,13 +19,13 @@ struct SimulateCommand: ParsableCommand {
 
     @OptionGroup var options: SimulationOptions
 
-    @Option(help: "Number of runs.")
+    @Option(parsing: .unconditional, help: "Number of runs.")
     var runs: Int = 10_000
 
-    @Option(help: "Replications per design point (runs must be a multiple of it).")
+    @Option(parsing: .unconditional, help: "Replications per design point (runs must be a multiple of it).")
     var replications: Int = 1
 
-    @Option(help: "Worker threads (default: all cores).")
+    @Option(parsing: .unconditional, help: "Worker threads (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: "Output format: table, csv or json.")
@@ -34,13 +34,17 @@ struct SimulateCommand: ParsableCommand {
     @Flag(help: "Also print the median of every yearly series, year by year (a table, or `yearlyMedians` in JSON).")
     var yearly = false
 
+    /// In-process runs keep every outcome for the quantiles (about half a kilobyte a run).
+    static let maxRuns = 10_000_000
+
     func validate() throws {
-        guard runs >= 1 else { throw ValidationError("--runs must be at least 1 (got \(runs)).") }
-        guard replications >= 1 else { throw ValidationError("--replications must be at least 1.") }
+        try NumberRange.require(runs, in: 1...SimulateCommand.maxRuns, "--runs",
+                                "every run's outcomes are held in memory; launch a sweep for more")
+        try NumberRange.require(replications, in: 1...runs, "--replications")
         guard runs % replications == 0 else {
             throw ValidationError("--runs (\(runs)) must be a multiple of --replications (\(replications)).")
         }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1.") }
+        try NumberRange.require(threads, in: 1...1024, "--threads")
     }
 
     func run() throws {

@@ -68,25 +68,25 @@ struct SweepCommand: ParsableCommand {
 
         @OptionGroup var options: SimulationOptions
 
-        @Option(help: "Total runs (design points x replications).")
+        @Option(parsing: .unconditional, help: "Total runs (design points x replications).")
         var runs: Int
 
-        @Option(help: "Replications per design point (runs must be a multiple of it).")
+        @Option(parsing: .unconditional, help: "Replications per design point (runs must be a multiple of it).")
         var replications: Int = 1
 
         @Option(help: "A unique name for the sweep (default: scenario name and time).")
         var name: String?
 
-        @Option(help: "Runs per task.")
+        @Option(parsing: .unconditional, help: "Runs per task.")
         var taskSize: Int = 1000
 
         @Option(help: "Store yearly series for every run: 'all' or 'none'.")
         var series: SeriesChoice = .none
 
-        @Option(help: "Attempts before a task is marked failed (a poison task).")
+        @Option(parsing: .unconditional, help: "Attempts before a task is marked failed (a poison task).")
         var maxAttempts: Int = 3
 
-        @Option(help: "Start this many worker processes on this machine (they exit when the sweep is done).")
+        @Option(parsing: .unconditional, help: "Start this many worker processes on this machine (they exit when the sweep is done).")
         var localWorkers: Int = 0
 
         @Flag(help: "Show progress until the sweep is finished, then a summary.")
@@ -97,25 +97,41 @@ struct SweepCommand: ParsableCommand {
             valueName: "width"))
         var untilCi: Double?
 
-        @Option(help: "With --until-ci: stop adding runs at this many.")
+        @Option(parsing: .unconditional, help: "With --until-ci: stop adding runs at this many.")
         var maxRuns: Int?
 
         @OptionGroup var database: DatabaseOptions
 
         @OptionGroup var timeout: StatementTimeoutOption
 
+        /// Bounds that keep a slip of the keyboard from filling the database: a billion runs in at
+        /// most a million tasks of at most a million runs.
+        static let maxRuns = 1_000_000_000
+        static let maxTaskSize = 1_000_000
+        static let maxTasks = 1_000_000
+
         func validate() throws {
-            guard runs >= 1 else { throw ValidationError("--runs must be at least 1 (got \(runs)).") }
-            guard replications >= 1, runs % replications == 0 else {
-                throw ValidationError("--runs (\(runs)) must be a positive multiple of --replications (\(replications)).")
+            try NumberRange.require(runs, in: 1...Launch.maxRuns, "--runs")
+            if let name {
+                do { try Coordinator.checkName(name) } catch let error as SweepError { throw ValidationError("--name: \(error.description)") }
             }
-            guard taskSize >= 1 else { throw ValidationError("--task-size must be at least 1.") }
-            guard localWorkers >= 0 else { throw ValidationError("--local-workers cannot be negative.") }
+            try NumberRange.require(replications, in: 1...runs, "--replications")
+            guard runs % replications == 0 else {
+                throw ValidationError("--runs (\(runs)) must be a multiple of --replications (\(replications)).")
+            }
+            try NumberRange.require(taskSize, in: 1...Launch.maxTaskSize, "--task-size")
+            let tasks = (runs + taskSize - 1) / taskSize
+            guard tasks <= Launch.maxTasks else {
+                throw ValidationError("--runs \(runs.formatted()) in tasks of \(taskSize.formatted()) makes \(tasks.formatted()) tasks; "
+                    + "at most \(Launch.maxTasks.formatted()) are allowed: raise --task-size to at least \(((runs + Launch.maxTasks - 1) / Launch.maxTasks).formatted()).")
+            }
+            try NumberRange.require(maxAttempts, in: 1...100, "--max-attempts")
+            try NumberRange.require(localWorkers, in: 0...256, "--local-workers")
             guard options.seed <= UInt64(Int64.max) else { throw ValidationError("--seed must be below 2^63.") }
             if let untilCi {
-                guard untilCi > 0 && untilCi < 1 else { throw ValidationError("--until-ci must be between 0 and 1 (an interval width), got \(untilCi).") }
+                try NumberRange.require(untilCi, in: 1e-6...0.999_999, "--until-ci", "an interval width")
                 guard options.design == .monteCarlo else { throw ValidationError("--until-ci needs --design mc: a Latin hypercube's size is fixed.") }
-                if let maxRuns, maxRuns < runs { throw ValidationError("--max-runs (\(maxRuns)) must be at least --runs (\(runs)).") }
+                if let maxRuns { try NumberRange.require(maxRuns, in: runs...Launch.maxRuns, "--max-runs", "at least --runs") }
             } else if maxRuns != nil {
                 throw ValidationError("--max-runs goes with --until-ci.")
             }
@@ -243,8 +259,10 @@ struct SweepCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List sweeps, newest first.")
 
-        @Option(help: "How many.")
+        @Option(parsing: .unconditional, help: "How many.")
         var limit: Int = 50
+
+        func validate() throws { try NumberRange.require(limit, in: 1...100_000, "--limit") }
 
         @OptionGroup var database: DatabaseOptions
 

@@ -24,7 +24,7 @@ struct WorkerCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: "Threads simulating runs (default: all cores).")
+    @Option(parsing: .unconditional, help: "Threads simulating runs (default: all cores).")
     var concurrency: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: "Only work on this sweep (id or name).")
@@ -33,21 +33,20 @@ struct WorkerCommand: ParsableCommand {
     @Flag(help: "Exit once no task is pending or running, instead of waiting for new sweeps.")
     var exitWhenIdle = false
 
-    @Option(help: "Seconds a claim lasts without a heartbeat before another worker may take the task.")
+    @Option(parsing: .unconditional, help: "Seconds a claim lasts without a heartbeat before another worker may take the task.")
     var leaseSeconds: Double = 60
 
-    @Option(help: "Seconds between heartbeats (lease renewals).")
+    @Option(parsing: .unconditional, help: "Seconds between heartbeats (lease renewals).")
     var heartbeatSeconds: Double = 10
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
     func validate() throws {
-        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1.") }
-        guard leaseSeconds >= 1 else { throw ValidationError("--lease-seconds must be at least 1.") }
-        guard heartbeatSeconds > 0, heartbeatSeconds < leaseSeconds else {
-            throw ValidationError("--heartbeat-seconds must be positive and shorter than --lease-seconds.")
-        }
+        try NumberRange.require(concurrency, in: 1...1024, "--concurrency")
+        try NumberRange.require(leaseSeconds, in: 1...86_400, "--lease-seconds")
+        try NumberRange.require(heartbeatSeconds, in: 0.01...max(0.01, leaseSeconds / 2), "--heartbeat-seconds",
+                                "at most half of --lease-seconds, so a heartbeat can fail once without losing the lease")
     }
 
     func run() throws {

@@ -47,6 +47,24 @@ final class ConditionTests: XCTestCase {
         }
     }
 
+    /// Hostile shapes get a short, clear error: no stack overflow, nothing sent to the server.
+    func testDeepOrHugeConditionsAreRefusedBriefly() {
+        let deepParentheses = String(repeating: "(", count: 10_000) + "terror" + String(repeating: ")", count: 10_000)
+        let manyNots = String(repeating: "not ", count: 900) + "terror"
+        let long = (0..<300).map { "famine_deaths_total > \($0)" }.joined(separator: " and ")
+        let cases = [(deepParentheses, "characters long"), (manyNots, "more than 50 deep"),
+                     (String(repeating: "(", count: 60) + "terror" + String(repeating: ")", count: 60), "more than 50 deep"),
+                     (long, "at most 4000 are accepted")]
+        for (text, expected) in cases {
+            XCTAssertThrowsError(try compile(text)) { error in
+                XCTAssert("\(error)".contains(expected), "\(error)".prefix(300).description)
+                XCTAssertLessThan("\(error)".count, 400, "the error echoes too much")
+            }
+        }
+        XCTAssertNoThrow(try compile(String(repeating: "(", count: 50) + "terror" + String(repeating: ")", count: 50)))
+        XCTAssertNoThrow(try compile(String(repeating: "not ", count: 50) + "terror"))
+    }
+
     func testNoConditionCanChangeData() throws {
         let (_, sweep) = try AnalysisFixture.sweep()
         let db = try AnalysisFixture.connection()

@@ -137,6 +137,33 @@ final class CommandLineTests: XCTestCase {
         }
     }
 
+    /// Every number is checked against its range before anything runs or is stored: no abort on
+    /// allocation, no billion task rows, no raw SQLSTATE, and negative numbers are numbers.
+    func testOutOfRangeNumbersAreRefusedWithTheirRange() throws {
+        let cases: [([String], String)] = [
+            (["simulate", "scenarios/otl.toml", "--runs", "9223372036854775807"], "--runs must be between 1 and 10,000,000"),
+            (["simulate", "scenarios/otl.toml", "--runs", "-5"], "not -5"),
+            (["simulate", "scenarios/otl.toml", "--runs", "10", "--threads", "0"], "--threads must be between 1 and 1,024"),
+            (["sweep", "launch", "scenarios/otl.toml", "--runs", "1000000000000"], "--runs must be between 1 and 1,000,000,000"),
+            (["sweep", "launch", "scenarios/otl.toml", "--runs", "100000000", "--task-size", "10"], "at most 1,000,000 are allowed"),
+            (["sweep", "launch", "scenarios/otl.toml", "--runs", "100", "--task-size", "3000000000"], "--task-size must be between 1 and 1,000,000"),
+            (["sweep", "launch", "scenarios/otl.toml", "--runs", "100", "--max-attempts", "-1"], "--max-attempts must be between 1 and 100"),
+            (["sweep", "launch", "scenarios/otl.toml", "--runs", "100", "--local-workers", "-2"], "--local-workers must be between 0 and 256"),
+            (["sweep", "launch", "scenarios/otl.toml", "--runs", "100", "--until-ci", "nan"], "--until-ci must be a finite number"),
+            (["sweep", "launch", "scenarios/otl.toml", "--runs", "100", "--name", "4"], "all digits and would be read as a sweep id"),
+            (["sweep", "list", "--limit", "-1"], "--limit must be between 1 and 100,000"),
+            (["worker", "--lease-seconds", "-1"], "--lease-seconds must be between 1 and 86,400"),
+            (["worker", "--lease-seconds", "10", "--heartbeat-seconds", "9"], "at most half of --lease-seconds"),
+            (["report", "1", "--statement-timeout", "-3"], "--statement-timeout must be between 0 and 86400"),
+        ]
+        for (arguments, expected) in cases {
+            let result = try nepsim(arguments)
+            XCTAssertNotEqual(result.status, 0, arguments.joined(separator: " "))
+            XCTAssert(result.stderr.contains(expected), "\(arguments.joined(separator: " ")): \(result.stderr)")
+            XCTAssertFalse(result.stderr.contains("SQLSTATE"), result.stderr)
+        }
+    }
+
     func testBadScenarioFileIsReportedWithFileLineAndKey() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nepsim-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -120,7 +120,7 @@ final class SweepCommandLineTests: DatabaseTestCase {
 
         let zero = try nepsim(["sweep", "launch", "scenarios/otl.toml", "--runs", "0", "--database", url])
         XCTAssertNotEqual(zero.status, 0)
-        XCTAssert(zero.stderr.contains("--runs must be at least 1"), zero.stderr)
+        XCTAssert(zero.stderr.contains("--runs must be between 1 and"), zero.stderr)
         XCTAssertEqual(try count("SELECT count(*) FROM nepsim.sweeps"), 0)
     }
 
