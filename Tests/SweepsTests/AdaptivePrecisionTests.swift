@@ -38,9 +38,9 @@ final class AdaptivePrecisionTests: DatabaseTestCase {
 
     func testRefusesWhatCannotWork() throws {
         for (arguments, message) in [(["--until-ci", "0.05", "--design", "lhs"], "needs --design mc"),
-                                     (["--until-ci", "1.5"], "between 0 and 1"),
+                                     (["--until-ci", "1.5"], "--until-ci must be between"),
                                      (["--max-runs", "1000"], "--max-runs goes with --until-ci"),
-                                     (["--until-ci", "0.05", "--max-runs", "10"], "must be at least --runs")] {
+                                     (["--until-ci", "0.05", "--max-runs", "10"], "(at least --runs)")] {
             let result = try nepsim(["sweep", "launch", "scenarios/otl.toml", "--runs", "100", "--database", url] + arguments)
             XCTAssertNotEqual(result.status, 0)
             XCTAssert(result.stderr.contains(message), "\(arguments): \(result.stderr)")
