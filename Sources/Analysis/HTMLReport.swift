@@ -63,6 +63,9 @@ extension HTMLReport {
             ("scenario", "\(Text.escape(sweep.scenarioTitle)) (<code>\(Text.escape(sweep.scenario))</code>)"),
             ("runs", runs),
             ("seed", "<code>\(Text.escape(sweep.seed))</code>"),
+            ("state", Text.escape(sweep.state) + ", \(Text.grouped(Double(sweep.storedRuns), decimals: 0)) of "
+                + "\(Text.grouped(Double(sweep.runs), decimals: 0)) runs stored"
+                + (sweep.coverageWarning.map { " <strong class=\"warning\">\(Text.escape($0))</strong>" } ?? "")),
             ("design", Text.escape(sweep.design)),
             ("sweep created", Text.escape(sweep.createdAt)),
             ("report generated", Text.escape(data.generatedAt)),

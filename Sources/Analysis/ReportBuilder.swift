@@ -66,7 +66,7 @@ public enum ReportBuilder {
                                      ?? "sweep \(sweep.id) has no stored runs yet")
         }
         var data = ReportData(
-            sweep: info, given: request.given, runs: runs,
+            sweep: info, given: request.given.map(printable), runs: runs,
             numeric: try distributions(selection, connection: connection),
             events: try events(selection, connection: connection),
             leaders: try leaders(selection, connection: connection),
@@ -133,13 +133,25 @@ public enum ReportBuilder {
 
     static func sweepInfo(_ id: Int64, connection: PostgresConnection) throws -> ReportData.SweepInfo {
         let r = try connection.query("""
-            SELECT sweep_id, name, scenario_name, scenario_title, runs_total, seed, design, created_at::text AS created
-            FROM nepsim.sweeps WHERE sweep_id = $1
+            SELECT s.sweep_id, s.name, s.scenario_name, s.scenario_title, s.runs_total, s.seed, s.design,
+                   s.created_at::text AS created, s.state,
+                   (SELECT count(*) FROM nepsim.runs r WHERE r.sweep_id = s.sweep_id) AS stored
+            FROM nepsim.sweeps s WHERE s.sweep_id = $1
             """, [String(id)])
-        return ReportData.SweepInfo(id: id, name: r.string(0, "name") ?? "", scenario: r.string(0, "scenario_name") ?? "",
-                                    scenarioTitle: r.string(0, "scenario_title") ?? "", runs: r.int(0, "runs_total") ?? 0,
+        return ReportData.SweepInfo(id: id, name: printable(r.string(0, "name") ?? ""),
+                                    scenario: printable(r.string(0, "scenario_name") ?? ""),
+                                    scenarioTitle: printable(r.string(0, "scenario_title") ?? ""), runs: r.int(0, "runs_total") ?? 0,
                                     seed: r.string(0, "seed") ?? "", design: r.string(0, "design") ?? "",
-                                    createdAt: r.string(0, "created") ?? "")
+                                    createdAt: r.string(0, "created") ?? "", state: r.string(0, "state") ?? "",
+                                    storedRuns: r.int(0, "stored") ?? 0)
+    }
+
+    /// Text from the database as it may reach a terminal: control characters (escape sequences
+    /// that could move the cursor or retitle the window) become U+FFFD.
+    public static func printable(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map {
+            $0.properties.generalCategory == .control ? "\u{FFFD}" : $0
+        }))
     }
 
     static func distributions(_ selection: Selection, connection: PostgresConnection) throws -> [ReportData.Quantiles] {
@@ -192,7 +204,7 @@ public enum ReportBuilder {
                 FROM nepsim.runs r WHERE \(selection.whereSQL) GROUP BY r.\(label.name)
                 """, selection.parameters)
             shares[label.name] = Dictionary(uniqueKeysWithValues: result.rows.indices.map {
-                (result.string($0, "label") ?? "", result.double($0, "share") ?? 0)
+                (printable(result.string($0, "label") ?? ""), result.double($0, "share") ?? 0)
             })
         }
         return shares

@@ -12,6 +12,21 @@ public struct ReportData: Codable, Sendable {
         public var seed: String
         public var design: String
         public var createdAt: String
+        /// pending, running, done, failed or cancelled: a report of an unfinished sweep says so.
+        public var state: String
+        /// Runs stored so far (all of the sweep, before any --given).
+        public var storedRuns: Int
+
+        /// Whether the sweep finished with every run stored.
+        public var isComplete: Bool { state == "done" && storedRuns == runs }
+
+        /// One line for an incomplete sweep, nil for a complete one.
+        public var coverageWarning: String? {
+            guard !isComplete else { return nil }
+            let percent = runs > 0 ? 100 * Double(storedRuns) / Double(runs) : 0
+            return "sweep is \(state): these numbers cover \(storedRuns.formatted()) of \(runs.formatted()) runs ("
+                + String(format: "%.1f", percent) + "%), not the whole sweep"
+        }
     }
 
     /// Mean, spread and quantiles of one numeric outcome over the runs where it is defined.

@@ -11,6 +11,8 @@ public enum ReportText {
         lines.append("Sweep \(data.sweep.id) '\(data.sweep.name)': \(data.sweep.scenarioTitle)")
         lines.append("scenario \(data.sweep.scenario), seed \(data.sweep.seed), design \(data.sweep.design), \(data.runs) runs"
                      + (data.given.map { " where \($0)" } ?? ""))
+        lines.append("state \(data.sweep.state), \(data.sweep.storedRuns) of \(data.sweep.runs) runs stored")
+        if let warning = data.sweep.coverageWarning { lines.append("WARNING: " + warning) }
         lines.append("")
         lines.append("Event probabilities (95% Wilson intervals)")
         lines.append(pad("event", 28, right: false) + pad("P", 8) + pad("interval", 20) + "   " + "0" + String(repeating: " ", count: 28) + "1")
@@ -104,7 +106,9 @@ public enum ReportText {
     public static let csvHeader = "section,branch,name,unit,n,mean,sd,p05,p25,p50,p75,p95,successes,trials,probability,ci95_low,ci95_high,difference,difference_low,difference_high"
 
     public static func csv(_ data: ReportData) -> String {
-        var lines = [csvHeader]
+        // The sweep's state first: n = runs stored, trials = runs of the sweep.
+        var lines = [csvHeader, ["sweep", "", "state", csvField(data.sweep.state), String(data.sweep.storedRuns),
+                                 "", "", "", "", "", "", "", "", String(data.sweep.runs), "", "", "", "", "", ""].joined(separator: ",")]
         func f(_ v: Double?) -> String { v.map { $0.isFinite ? String($0) : "" } ?? "" }
         func numeric(_ branch: String, _ q: ReportData.Quantiles) -> String {
             ["numeric", branch, q.name, csvField(q.unit), String(q.n), f(q.mean), f(q.sd), f(q.p05), f(q.p25), f(q.p50), f(q.p75), f(q.p95),

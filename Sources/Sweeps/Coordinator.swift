@@ -49,9 +49,13 @@ public enum Coordinator {
         }
     }
 
-    /// Progress of one sweep.
-    public static func status(_ reference: String, on connection: PostgresConnection) throws -> SweepStatus {
+    /// Progress of one sweep. Runs done are the rows stored, counted (what a report will see), or
+    /// with `countingRows: false` (a progress bar polling twice a second) the runs of done tasks.
+    public static func status(_ reference: String, on connection: PostgresConnection, countingRows: Bool = true) throws -> SweepStatus {
         let sweep = try StoredSweep.load(reference, from: connection)
+        let runsDone = countingRows
+            ? "(SELECT count(*) FROM nepsim.runs r WHERE r.sweep_id = s.sweep_id)"
+            : "coalesce(sum(t.run_count) FILTER (WHERE t.state = 'done'), 0)"
         let result = try connection.query("""
             SELECT s.sweep_id, s.name, s.scenario_name, s.state, s.runs_total, s.design, s.seed, s.series,
                    s.created_at::text AS created_at, s.finished_at::text AS finished_at,
@@ -61,7 +65,7 @@ public enum Coordinator {
                    count(t.task_id) FILTER (WHERE t.state = 'running') AS running,
                    count(t.task_id) FILTER (WHERE t.state = 'done') AS done,
                    count(t.task_id) FILTER (WHERE t.state = 'failed') AS failed,
-                   coalesce(sum(t.run_count) FILTER (WHERE t.state = 'done'), 0) AS runs_done,
+                   \(runsDone) AS runs_done,
                    (SELECT count(*) FROM nepsim.workers w WHERE w.state = 'running'
                         AND w.last_heartbeat > now() - interval '30 seconds') AS live_workers,
                    (SELECT string_agg(DISTINCT t2.last_error, ' | ') FROM nepsim.tasks t2

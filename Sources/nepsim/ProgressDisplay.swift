@@ -12,7 +12,7 @@ enum ProgressDisplay {
         var samples: [(time: Date, runs: Int)] = []
         var lastPrinted = Date.distantPast
         while true {
-            let status = try SweepCommand.guarded { try Coordinator.status(String(sweepID), on: connection) }
+            let status = try SweepCommand.guarded { try Coordinator.status(String(sweepID), on: connection, countingRows: false) }
             let now = Date()
             samples.append((now, status.runsDone))
             samples.removeAll { now.timeIntervalSince($0.time) > 10 }

@@ -170,7 +170,12 @@ struct SweepCommand: ParsableCommand {
             let final = try SweepCommand.guarded(timeout) { try Coordinator.status(String(sweep.id), on: connection) }
             print(ProgressDisplay.summary(final))
             print(try SweepCommand.guarded(timeout) { try SweepSummary.headline(sweepID: sweep.id, connection: connection) })
-            if final.state == "failed" { throw ExitCode(1) }
+            // A sweep that did not finish (failed, cancelled, or left with work and no workers) is
+            // not a success, whatever the numbers above.
+            guard final.state == "done" else {
+                throw CommandFailure("sweep \(sweep.id) is \(final.state), not done: \(final.runsDone.formatted()) of "
+                    + "\(final.runsTotal.formatted()) runs stored")
+            }
         }
 
         /// Ctrl-C or SIGTERM while waiting: the query in progress is cancelled on the server, the
@@ -327,7 +332,16 @@ struct SweepCommand: ParsableCommand {
 
         func run() throws {
             let connection = try database.connectCurrent()
+            let status = try SweepCommand.guarded { try Coordinator.status(sweep, on: connection) }
+            guard status.runsDone > 0 else {
+                throw CommandFailure("sweep \(status.id) has no stored runs: nothing to checksum")
+            }
             print(try SweepCommand.guarded { try Coordinator.checksum(sweep, on: connection) })
+            // A checksum compares finished sweeps: say so, and fail, when this one is not.
+            guard status.state == "done" else {
+                throw CommandFailure("sweep \(status.id) is \(status.state): the checksum covers \(status.runsDone.formatted()) of "
+                    + "\(status.runsTotal.formatted()) runs, not a finished sweep")
+            }
         }
     }
 }

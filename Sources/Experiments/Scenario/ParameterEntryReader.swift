@@ -49,6 +49,8 @@ struct ParameterEntryReader {
 
     private mutating func readSource(_ fields: [String: TOMLNode]) -> String? {
         switch fields["source"] {
+        case .string(let text) where text.unicodeScalars.contains(where: ScenarioFileReader.isForbiddenControl):
+            problems.add(.wrongType, at: path + ["source"], "the source contains a control character; remove it")
         case .string(let text) where !text.allSatisfy(\.isWhitespace):
             return text
         case .string:

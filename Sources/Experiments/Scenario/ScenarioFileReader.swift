@@ -36,6 +36,11 @@ struct ScenarioFile {
 enum ScenarioFileReader {
     static let headerFields = ["name", "title", "description", "extends"]
 
+    /// Control characters a scenario's text may not hold (tab and newline are fine).
+    static func isForbiddenControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.generalCategory == .control && scalar != "\t" && scalar != "\n"
+    }
+
     static func read(text: String, path: String, catalog: [ParameterSpec]) -> ScenarioFile {
         var file = ScenarioFile(path: path, text: text)
         var problems = ProblemCollector(file: path, text: text)
@@ -89,7 +94,15 @@ enum ScenarioFileReader {
         }
         func string(_ key: String) -> String? {
             guard let value = fields[key] else { return nil }
-            if case .string(let text) = value { return text }
+            if case .string(let text) = value {
+                // Control characters (NUL, escape sequences) would truncate the text, reach
+                // terminals raw, or break the scenario text stored with a sweep.
+                if let bad = text.unicodeScalars.first(where: ScenarioFileReader.isForbiddenControl) {
+                    problems.add(.wrongType, at: ["scenario", key], String(format: "the %@ contains the control character U+%04X; remove it", key, bad.value))
+                    return nil
+                }
+                return text
+            }
             problems.add(.wrongType, at: ["scenario", key], "expected a string, but found \(value.found)")
             return nil
         }
