@@ -14,6 +14,7 @@ public final class PostgresConnection {
     /// from PGPASSWORD or ~/.pgpass (PGPASSFILE), as libpq reads them.
     public init(url: String, applicationName: String = "nepsim", connectTimeoutSeconds: Int = 10) throws(PostgresError) {
         maskedURL = DatabaseURL.masked(url)
+        try DatabaseURL.validate(url)
         let keywords = ["dbname", "application_name", "connect_timeout"]
         let values = [url, applicationName, String(connectTimeoutSeconds)]
         let connection: OpaquePointer? = withCStrings(keywords) { keywordPointers in
@@ -25,7 +26,8 @@ public final class PostgresConnection {
             throw PostgresError(kind: .connection, message: "out of memory creating a connection", database: maskedURL)
         }
         guard PQstatus(connection) == CONNECTION_OK else {
-            let message = String(cString: PQerrorMessage(connection))
+            var message = String(cString: PQerrorMessage(connection))
+            if let password = DatabaseURL.password(in: url) { message = DatabaseURL.scrub(message, password: password) }
             PQfinish(connection)
             throw PostgresError(kind: .connection, sqlState: message.contains("password authentication failed") ? "28P01" : nil,
                                 message: message, database: maskedURL)
