@@ -50,6 +50,18 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         sqlState == "57014" && message.contains("statement timeout")
     }
 
+    /// A connection failure that waiting cannot heal: a database or role that does not exist, a
+    /// missing or wrong password, a server that refuses this client, a bad connection string or
+    /// certificate. Workers exit on these with the message instead of retrying forever.
+    public var isPermanentConnectionFailure: Bool {
+        if isAuthenticationFailure { return true }
+        if let code = sqlState, ["3D000", "28000", "28P01", "42501"].contains(code) { return true }
+        let permanent = ["does not exist", "no password supplied", "no pg_hba.conf entry", "invalid connection option",
+                         "libpq cannot read", "contains '@'", "certificate verify failed", "does not match host name",
+                         "is not permitted to log in", "invalid sslmode", "root certificate file"]
+        return permanent.contains { message.contains($0) }
+    }
+
     /// A bad password or a role that may not log in: retrying will not help.
     public var isAuthenticationFailure: Bool {
         sqlState == "28P01" || sqlState == "28000" || message.contains("password authentication failed")

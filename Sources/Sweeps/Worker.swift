@@ -157,8 +157,8 @@ public final class Worker: @unchecked Sendable {
     }
 
     /// Connects, checks the schema, and (first time) registers the worker; retries connection
-    /// problems with exponential backoff for as long as it takes. Other errors (a bad password,
-    /// a schema mismatch) are final.
+    /// problems with exponential backoff for as long as it takes. Errors that waiting cannot heal
+    /// (a missing database or role, a missing or wrong password, a schema mismatch) are final.
     private func connectWithRetry(registering: Bool) throws -> PostgresConnection {
         var backoff = Backoff()
         while true {
@@ -188,7 +188,7 @@ public final class Worker: @unchecked Sendable {
                            set_config('idle_in_transaction_session_timeout', '120000', false)
                     """)
                 return connection
-            } catch let error as PostgresError where error.isConnectionProblem && !error.isAuthenticationFailure {
+            } catch let error as PostgresError where error.isConnectionProblem && !error.isPermanentConnectionFailure {
                 let delay = backoff.next()
                 logger.warning("cannot reach the database; retrying",
                                metadata: ["in_seconds": "\(String(format: "%.1f", delay))", "error": "\(error.message)"])

@@ -151,3 +151,24 @@ final class SweepCommandLineTests: DatabaseTestCase {
         XCTAssert(list.stdout.contains("cli"), list.stdout)
     }
 }
+
+
+/// A worker retries what can heal (a server restarting) but exits at once, non-zero and with
+/// the reason, on what cannot (a database or role that does not exist).
+final class WorkerPermanentFailureTests: DatabaseTestCase {
+    func testMissingDatabaseOrRoleEndsTheWorkerWithItsReason() throws {
+        var missingDatabase = URLComponents(string: url)!
+        missingDatabase.path = "/nepsim_no_such_database"
+        var missingRole = URLComponents(string: url)!
+        missingRole.user = "nepsim_no_such_role"
+        missingRole.password = nil
+        for (target, reason) in [(missingDatabase.string!, "does not exist"), (missingRole.string!, "does not exist")] {
+            let started = Date()
+            let result = try nepsim(["worker", "--exit-when-idle", "--database", target])
+            XCTAssertNotEqual(result.status, 0, result.stderr)
+            XCTAssert(result.stderr.contains(reason), result.stderr)
+            XCTAssertFalse(result.stderr.contains("retrying"), "a permanent failure was retried: \(result.stderr)")
+            XCTAssertLessThan(Date().timeIntervalSince(started), 20, "the worker should give up at once")
+        }
+    }
+}
