@@ -7,12 +7,14 @@ import Sweeps
 enum ProgressDisplay {
     /// Polls the sweep until it is finished, drawing a progress line on standard error. (Ctrl-C
     /// is the caller's `QueryInterruption`: it cancels the query in progress and stops waiting.)
-    static func follow(sweepID: Int64, connection: PostgresConnection, children: LocalWorkers) throws -> SweepStatus {
+    static func follow(sweepID: Int64, session: FollowSession, children: LocalWorkers) throws -> SweepStatus {
         let interactive = isatty(STDERR_FILENO) == 1
         var samples: [(time: Date, runs: Int)] = []
         var lastPrinted = Date.distantPast
         while true {
-            let status = try SweepCommand.guarded { try Coordinator.status(String(sweepID), on: connection, countingRows: false) }
+            let status = try SweepCommand.guarded {
+                try session.run { try Coordinator.status(String(sweepID), on: $0, countingRows: false) }
+            }
             let now = Date()
             samples.append((now, status.runsDone))
             samples.removeAll { now.timeIntervalSince($0.time) > 10 }

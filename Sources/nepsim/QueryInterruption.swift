@@ -15,21 +15,27 @@ final class QueryInterruption: @unchecked Sendable {
         let body = Mutex<(@Sendable () -> Void)?>(nil)
     }
     private let cleanup = Cleanup()
+    /// The cancel handle of the connection in use (replaced when a session reconnects).
+    private final class CancelTarget: Sendable {
+        let canceller = Mutex<StatementCanceller?>(nil)
+    }
+    private let target = CancelTarget()
 
     /// Installs the handlers; they stay installed as long as the value lives. `message` is the
     /// line printed before exiting; `{signal}` stands for the signal's name.
     init(cancelling connection: PostgresConnection,
          message: String = "nepsim: stopped by {signal}; the query on the server was cancelled") {
-        let canceller = connection.makeCanceller()
+        target.canceller.withLock { $0 = connection.makeCanceller() }
         let queue = DispatchQueue(label: "nepsim.query-interruption")
         var sources: [DispatchSourceSignal] = []
         let cleanup = self.cleanup
+        let target = self.target
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler {
                 QueryInterruption.interrupting.store(true, ordering: .sequentiallyConsistent)
-                let failure = canceller?.cancelRunningStatement()
+                let failure = target.canceller.withLock { $0 }?.cancelRunningStatement()
                 cleanup.body.withLock { $0 }?()
                 let name = number == SIGINT ? "SIGINT" : "SIGTERM"
                 var line = message.replacingOccurrences(of: "{signal}", with: name)
@@ -52,6 +58,12 @@ final class QueryInterruption: @unchecked Sendable {
     static func waitIfInterrupting() {
         guard interrupting.load(ordering: .sequentiallyConsistent) else { return }
         while true { sleep(60) }
+    }
+
+    /// Cancels on this connection from now on (after a reconnection).
+    func track(_ connection: PostgresConnection) {
+        let canceller = connection.makeCanceller()
+        target.canceller.withLock { $0 = canceller }
     }
 
     /// What to do before exiting, replacing any earlier cleanup.
@@ -108,5 +120,63 @@ struct StatementTimeoutOption: ParsableArguments {
         let limit = (try? resolved()).flatMap { $0 }.map { "\($0.formatted()) s" } ?? "the statement timeout"
         return "the query ran longer than \(limit) (--statement-timeout or NEPSIM_STATEMENT_TIMEOUT) and the server stopped it; "
             + "narrow it (e.g. --given) or raise the timeout"
+    }
+}
+
+/// The coordinator's connection while `sweep launch --wait` follows a sweep. A server that
+/// restarts or a network that blinks is waited for and reconnected to, as workers do, instead of
+/// abandoning the local workers; after `patienceSeconds` without a connection the command stops
+/// its local workers and fails.
+final class FollowSession {
+    private(set) var connection: PostgresConnection
+    private let url: String
+    private let timeout: StatementTimeoutOption
+    private let interruption: QueryInterruption
+    private let patienceSeconds: Double
+    /// Runs when the session gives up (asks the local workers to stop).
+    var onGiveUp: () -> Void = {}
+
+    init(connection: PostgresConnection, url: String, timeout: StatementTimeoutOption, interruption: QueryInterruption,
+         patienceSeconds: Double = Double(ProcessInfo.processInfo.environment["NEPSIM_RECONNECT_PATIENCE"] ?? "") ?? 300) {
+        self.connection = connection
+        self.url = url
+        self.timeout = timeout
+        self.interruption = interruption
+        self.patienceSeconds = patienceSeconds
+    }
+
+    /// Runs `body` on the connection, reconnecting and running it again after a lost connection.
+    func run<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        var lostAt: Date?
+        var delay = 0.5
+        while true {
+            do {
+                return try body(connection)
+            } catch let error as PostgresError where error.isConnectionProblem && !error.isPermanentConnectionFailure {
+                let since = lostAt ?? Date()
+                lostAt = since
+                FileHandle.standardError.write(Data("\nlost the database (\(error.message.split(separator: "\n").first ?? "")); reconnecting\n".utf8))
+                while true {
+                    if Date().timeIntervalSince(since) > patienceSeconds {
+                        onGiveUp()
+                        throw CommandFailure("could not reach the database for \(Int(patienceSeconds)) s; the local workers were asked "
+                            + "to stop (they exit after their task in hand). The sweep is safe in the database: "
+                            + "follow it later with `nepsim sweep status`")
+                    }
+                    Thread.sleep(forTimeInterval: delay)
+                    delay = min(5, delay * 2)
+                    do {
+                        let fresh = try PostgresConnection(url: url)
+                        try timeout.apply(to: fresh)
+                        connection = fresh
+                        interruption.track(fresh)
+                        FileHandle.standardError.write(Data("reconnected\n".utf8))
+                        break
+                    } catch let failure as PostgresError where failure.isConnectionProblem && !failure.isPermanentConnectionFailure {
+                        continue
+                    }
+                }
+            }
+        }
     }
 }

@@ -164,12 +164,14 @@ struct SweepCommand: ParsableCommand {
             let interruption = Launch.interruptWaiting(connection, sweepID: sweep.id)
             defer { withExtendedLifetime(interruption) {} }
             interruption.onInterrupt(children.stopper)
-            _ = try ProgressDisplay.follow(sweepID: sweep.id, connection: connection, children: children)
+            let session = FollowSession(connection: connection, url: url, timeout: timeout, interruption: interruption)
+            session.onGiveUp = children.stopper
+            _ = try ProgressDisplay.follow(sweepID: sweep.id, session: session, children: children)
             children.waitForExit()
             // Read again once the local workers have exited, so the summary counts them out.
-            let final = try SweepCommand.guarded(timeout) { try Coordinator.status(String(sweep.id), on: connection) }
+            let final = try SweepCommand.guarded(timeout) { try session.run { try Coordinator.status(String(sweep.id), on: $0) } }
             print(ProgressDisplay.summary(final))
-            print(try SweepCommand.guarded(timeout) { try SweepSummary.headline(sweepID: sweep.id, connection: connection) })
+            print(try SweepCommand.guarded(timeout) { try session.run { try SweepSummary.headline(sweepID: sweep.id, connection: $0) } })
             // A sweep that did not finish (failed, cancelled, or left with work and no workers) is
             // not a success, whatever the numbers above.
             guard final.state == "done" else {
@@ -193,16 +195,18 @@ struct SweepCommand: ParsableCommand {
             try timeout.apply(to: connection)
             let interruption = Launch.interruptWaiting(connection, sweepID: first.id)
             defer { withExtendedLifetime(interruption) {} }
+            let session = FollowSession(connection: connection, url: url, timeout: timeout, interruption: interruption)
             while true {
                 let children = try LocalWorkers.start(count: localWorkers, databaseURL: url, sweepID: sweep.id)
                 interruption.onInterrupt(children.stopper)
-                let status = try ProgressDisplay.follow(sweepID: sweep.id, connection: connection, children: children)
+                session.onGiveUp = children.stopper
+                let status = try ProgressDisplay.follow(sweepID: sweep.id, session: session, children: children)
                 children.waitForExit()
                 guard status.state == "done" else {
                     print(ProgressDisplay.summary(status))
                     throw CommandFailure("the sweep stopped (\(status.state)) before the intervals were narrow enough")
                 }
-                guard let widest = try SweepCommand.guarded(timeout, { try AdaptivePrecision.widestInterval(sweepID: sweep.id, on: connection) })
+                guard let widest = try SweepCommand.guarded(timeout, { try session.run { try AdaptivePrecision.widestInterval(sweepID: sweep.id, on: $0) } })
                 else { throw CommandFailure("no runs stored") }
                 let line = String(format: "after %d runs the widest headline interval is %.4f (%@)", sweep.runsTotal, widest.width, widest.event)
                 if widest.width < width {
@@ -218,13 +222,14 @@ struct SweepCommand: ParsableCommand {
                 }
                 print(line + ": adding \(points * replications) runs")
                 fflush(nil)
+                // Not retried on a lost connection: whether the extension committed is unknown then.
                 sweep = try SweepCommand.guarded {
-                    try AdaptivePrecision.extend(sweepID: sweep.id, additionalPoints: points, on: connection)
+                    try AdaptivePrecision.extend(sweepID: sweep.id, additionalPoints: points, on: session.connection)
                 }
             }
-            let final = try SweepCommand.guarded { try Coordinator.status(String(sweep.id), on: connection) }
+            let final = try SweepCommand.guarded { try session.run { try Coordinator.status(String(sweep.id), on: $0) } }
             print(ProgressDisplay.summary(final))
-            print(try SweepSummary.headline(sweepID: sweep.id, connection: connection))
+            print(try session.run { try SweepSummary.headline(sweepID: sweep.id, connection: $0) })
         }
     }
 

@@ -113,3 +113,75 @@ final class CrashRecoveryTests: DatabaseTestCase {
         XCTAssert(crashed.hasPrefix("3000:"), crashed)
     }
 }
+
+/// `sweep launch --wait` rides out a server restart like its workers, and gives up cleanly.
+final class LaunchWaitReconnectTests: DatabaseTestCase {
+    func childPIDs(of parent: pid_t) -> [pid_t] {
+        let text = (try? String(contentsOfFile: "/proc/\(parent)/task/\(parent)/children", encoding: .utf8)) ?? ""
+        return text.split(separator: " ").compactMap { pid_t($0) }
+    }
+
+    func testLaunchWaitReconnectsAfterARestartAndFinishes() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nepsim-restart-\(UUID().uuidString)").path
+        let cluster = LocalCluster(directory: directory)
+        defer {
+            try? cluster.down()
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        let serverURL = try cluster.up()
+        let (process, out, err) = try startNepsim(["sweep", "launch", "scenarios/otl.toml", "--runs", "2000", "--task-size", "100",
+                                                  "--local-workers", "1", "--wait", "--name", "restart", "--database", serverURL])
+        // Freeze the local worker once it runs, so the sweep is provably unfinished across the restart.
+        var workers: [pid_t] = []
+        try waitUntil(timeout: 30, "the local worker to start") {
+            workers = childPIDs(of: process.processIdentifier)
+            return !workers.isEmpty
+        }
+        let probe = { () -> String? in
+            guard let c = try? PostgresConnection(url: serverURL) else { return nil }
+            defer { c.close() }
+            return try? c.query("SELECT state FROM nepsim.sweeps WHERE name = 'restart'").string(0, "state")
+        }
+        try waitUntil(timeout: 30, "the sweep to be stored") { probe() != nil }
+        for pid in workers { kill(pid, SIGSTOP) }
+        XCTAssertEqual(probe(), "running")
+        try cluster.down()
+        _ = try cluster.up()
+        for pid in workers { kill(pid, SIGCONT) }
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, stderr)
+        XCTAssert(stderr.contains("lost the database") && stderr.contains("reconnected"), stderr)
+        XCTAssertEqual(probe(), "done")
+        XCTAssert(String(decoding: stdout, as: UTF8.self).contains("2000/2000") || String(decoding: stdout, as: UTF8.self).contains("2,000"),
+                  String(decoding: stdout, as: UTF8.self))
+    }
+
+    func testLaunchWaitGivesUpAndStopsItsWorkersWhenTheServerStaysDown() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nepsim-down-\(UUID().uuidString)").path
+        let cluster = LocalCluster(directory: directory)
+        defer {
+            try? cluster.down()
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        let serverURL = try cluster.up()
+        let (process, _, err) = try startNepsim(["sweep", "launch", "scenarios/otl.toml", "--runs", "2000", "--task-size", "100",
+                                                "--local-workers", "1", "--wait", "--database", serverURL],
+                                               environment: ["NEPSIM_RECONNECT_PATIENCE": "3"])
+        var workers: [pid_t] = []
+        try waitUntil(timeout: 30, "the local worker to start") {
+            workers = childPIDs(of: process.processIdentifier)
+            return !workers.isEmpty
+        }
+        for pid in workers { kill(pid, SIGSTOP) }
+        try cluster.down()
+        for pid in workers { kill(pid, SIGCONT) }
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertNotEqual(process.terminationStatus, 0)
+        XCTAssert(stderr.contains("could not reach the database for 3 s"), stderr)
+        // Its workers were asked to stop: none is left running.
+        try waitUntil(timeout: 60, "the local workers to exit") { workers.allSatisfy { kill($0, 0) != 0 } }
+    }
+}
