@@ -48,7 +48,7 @@ extension ModelParameters {
                       "Seed grain set aside, as a share of the trend harvest"),
         ParameterSpec("seed_max_share_of_harvest", \.seedMaxShareOfHarvest, mechanism: "Harvest", unit: "share", domain: .unitInterval,
                       "Most of a (bad) harvest set aside as seed"),
-        ParameterSpec("weather_log_sd", \.weatherLogSD, mechanism: "Harvest", unit: "log scale", domain: .nonNegative,
+        ParameterSpec("weather_log_sd", \.weatherLogSD, mechanism: "Harvest", unit: "log scale", domain: .range(0, 1),
                       "Spread of the yearly weather factor outside droughts"),
         ParameterSpec("drought_probability", \.droughtProbability, mechanism: "Harvest", unit: "per year", domain: .unitInterval,
                       "Chance of a drought year"),

@@ -60,6 +60,13 @@ struct SimulateCommand: ParsableCommand {
         FileHandle.standardError.write(Data(String(
             format: "%d runs in %.2f s on %d threads (%.0f runs/s)\n", runs, seconds, threads, Double(runs) / seconds).utf8))
         let statistics = OutcomeStatistics(outcomes: outcomes)
+        // A NaN or infinite outcome means the parameters pushed the model out of its range:
+        // dropping those runs would bias every figure without a word.
+        let broken = statistics.numeric.filter { $0.2.nonFinite > 0 }
+        guard broken.isEmpty else {
+            throw CommandFailure("\(broken.map { "\($0.0) (\($0.2.nonFinite) runs)" }.joined(separator: ", ")) came out NaN or "
+                + "infinite: the scenario's parameters push the model outside its range; check them with `nepsim scenario check`")
+        }
         switch format {
         case .table:
             print(table(statistics, scenario: scenario))

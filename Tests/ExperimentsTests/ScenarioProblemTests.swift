@@ -231,6 +231,7 @@ final class ScenarioProblemTests: XCTestCase {
             ("values = []", "values", "at least one value, but `values` is empty"),
             ("values = [1929, 1930], weights = [1, -0.5]", "weights", "must not be negative, but weight 2 is -0.5"),
             ("values = [1929, 1930], weights = [0, 0]", "weights", "the weights add up to 0"),
+            ("values = [1929, 1930], weights = [1e308, 1e308]", "weights", "more than a number can hold"),
         ]
         for c in cases {
             let (text, line) = scenario(setting: "depression_onset_mean_year",
@@ -238,6 +239,22 @@ final class ScenarioProblemTests: XCTestCase {
             let problem = onlyProblem(.invalidChoice, parsing: text, file: file)
             assertDescribes(problem, key: "parameters.depression_onset_mean_year.\(c.key)", line: line, [c.fragment])
         }
+    }
+
+    /// Finite but absurd values are caught by the domains, and control characters (a NUL that
+    /// would truncate the text) are refused.
+    func testAbsurdValuesAndControlCharactersAreRefused() {
+        let (spread, spreadLine) = scenario(setting: "weather_log_sd", to: "{ value = 1e308, source = \"j\" }")
+        let problem = onlyProblem(.outsideDomain, parsing: spread, file: file)
+        assertDescribes(problem, key: "parameters.weather_log_sd", line: spreadLine, ["between 0 and 1"])
+        let (nul, nulLine) = scenario(setting: "drought_probability", to: "{ value = 0.2, source = \"Davies\\u0000 and Wheatcroft\" }")
+        // Refused before the TOML reader sees it (it would cut the string at the NUL).
+        let refused = onlyProblem(.syntax, parsing: nul, file: file)
+        XCTAssertEqual(refused?.line, nulLine)
+        XCTAssert(refused?.message.contains("NUL character") == true, "\(String(describing: refused))")
+        let (escape, escapeLine) = scenario(setting: "drought_probability", to: "{ value = 0.2, source = \"Davies\\u001b[2J\" }")
+        let control = onlyProblem(.wrongType, parsing: escape, file: file)
+        assertDescribes(control, key: "parameters.drought_probability.source", line: escapeLine, ["control character"])
     }
 
     // MARK: Completeness and the header

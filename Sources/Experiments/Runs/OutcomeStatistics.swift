@@ -11,8 +11,12 @@ public struct QuantileSummary: Sendable, Equatable, Codable {
     public let p75: Double?
     public let p95: Double?
 
+    /// Values that were NaN or infinite: never dropped silently, the caller must report them.
+    public let nonFinite: Int
+
     public init(values unsorted: [Double]) {
         let values = unsorted.filter(\.isFinite).sorted()
+        nonFinite = unsorted.count - values.count
         n = values.count
         guard !values.isEmpty else {
             mean = nil; p05 = nil; p25 = nil; p50 = nil; p75 = nil; p95 = nil

@@ -180,6 +180,10 @@ struct ParameterEntryReader {
             ok = false
             problems.add(.invalidChoice, at: path + ["weights"],
                 "weights must not be negative, but weight \(index + 1) is \(Distribution.format(negative))")
+        } else if !weightList.reduce(0, +).isFinite {
+            ok = false
+            problems.add(.invalidChoice, at: path + ["weights"],
+                "the weights add up to more than a number can hold; scale them down (only their ratios matter)")
         } else if weightList.reduce(0, +) <= 0 {
             ok = false
             problems.add(.invalidChoice, at: path + ["weights"],

@@ -65,8 +65,14 @@ enum TOMLDocument {
 
     /// Most dots a key or table header may have: far beyond any scenario's needs.
     static let maximumKeyDepth = 32
+    /// Most dots and opening braces outside strings on one line (dotted keys inside inline tables
+    /// nest as deep as dotted keys): far beyond a scenario's needs, far below what toml++ survives.
+    static let maximumLineNesting = 256
 
-    /// The first line whose key or table header is nested deeper than `maximumKeyDepth`.
+    /// The first line toml++ would not survive: a table header left open, a key nested deeper than
+    /// `maximumKeyDepth`, a line nesting deeper than `maximumLineNesting`, or a NUL character
+    /// (toml++ hands strings on as C strings and would cut them at the NUL). Strings are skipped
+    /// as TOML reads them: basic strings with their backslash escapes, literal strings without.
     static func keyNestedTooDeep(_ text: String) -> TOMLSyntaxError? {
         var lineNumber = 0
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -77,22 +83,78 @@ enum TOMLDocument {
                 return TOMLSyntaxError(line: lineNumber, column: 1 + line.count - trimmed.count,
                                        message: "a table header must close with ']' on the same line")
             }
-            var dots = 0
+            // toml++ also asserts (aborts) on a header key that starts with a character no key may
+            // start with, e.g. `[$x]`: check each dotted part of a header here.
+            if trimmed.hasPrefix("["), let problem = headerKeyProblem(trimmed) {
+                return TOMLSyntaxError(line: lineNumber, column: 1 + line.count - trimmed.count, message: problem)
+            }
+            if line.contains("\u{0}") || line.contains("\\u0000") || line.contains("\\U00000000") {
+                return TOMLSyntaxError(line: lineNumber, column: 1,
+                                       message: "a NUL character (\\u0000): the reader would cut the text there; remove it")
+            }
+            var keyDots = 0, nesting = 0
+            var inKey = true
             var quote: Character?
+            var escaped = false
             for character in line {
                 if let open = quote {
-                    if character == open { quote = nil }
-                } else if character == "\"" || character == "'" {
-                    quote = character
-                } else if character == "." {
-                    dots += 1
-                } else if character == "=" || character == "]" {
-                    break
+                    if escaped { escaped = false } else if open == "\"" && character == "\\" { escaped = true } else if character == open { quote = nil }
+                    continue
                 }
+                switch character {
+                case "\"", "'": quote = character
+                case "#": break
+                case ".":
+                    nesting += 1
+                    if inKey { keyDots += 1 }
+                case "{", "[": nesting += 1
+                case "=": inKey = false
+                case "]" where inKey: inKey = false
+                default: continue
+                }
+                if character == "#" { break }
             }
-            if dots > maximumKeyDepth {
+            if keyDots > maximumKeyDepth {
                 return TOMLSyntaxError(line: lineNumber, column: 1,
-                                       message: "a key nested more than \(maximumKeyDepth) levels deep (\(dots) dots)")
+                                       message: "a key nested more than \(maximumKeyDepth) levels deep (\(keyDots) dots)")
+            }
+            if nesting > maximumLineNesting {
+                return TOMLSyntaxError(line: lineNumber, column: 1,
+                                       message: "a line nesting keys, tables or arrays more than \(maximumLineNesting) deep")
+            }
+        }
+        return nil
+    }
+
+    /// Why a table header line (`[a.b]`, `[[a]]`) has a key TOML does not allow, or nil. Each
+    /// dotted part must be a bare key (letters, digits, '-', '_') or a quoted string.
+    static func headerKeyProblem(_ header: Substring) -> String? {
+        var rest = header.dropFirst()
+        if rest.first == "[" { rest = rest.dropFirst() }
+        var part = ""
+        var quote: Character?
+        var escaped = false
+        var parts: [String] = []
+        for character in rest {
+            if let open = quote {
+                part.append(character)
+                if escaped { escaped = false } else if open == "\"" && character == "\\" { escaped = true } else if character == open { quote = nil }
+                continue
+            }
+            if character == "]" { break }
+            if character == "." { parts.append(part); part = ""; continue }
+            if (character == "\"" || character == "'") && part.trimmingCharacters(in: .whitespaces).isEmpty { quote = character }
+            part.append(character)
+        }
+        parts.append(part)
+        for raw in parts {
+            let key = raw.trimmingCharacters(in: .whitespaces)
+            if key.hasPrefix("\"") || key.hasPrefix("'") { continue }
+            let bare = !key.isEmpty && key.unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"
+            }
+            if !bare {
+                return "a table header's keys are letters, digits, '-' and '_', or quoted, but found '\(key)'"
             }
         }
         return nil
