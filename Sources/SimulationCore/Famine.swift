@@ -106,6 +106,8 @@ extension Simulation {
     /// Excess deaths: those pushed below the threshold beyond the few who are below it in a
     /// normal year (their deaths are in the ordinary death rate already).
     func famineDeaths(population: Double, perHead: Double, threshold: Double, normalPerHead: Double) -> Double {
+        // At or above the normal ration no one is pushed below the threshold (most years).
+        guard perHead < normalPerHead else { return 0 }
         let dispersion = parameters.famineRegionalDispersion
         let share = Simulation.shareBelow(threshold: threshold, perHead: perHead, dispersion: dispersion)
         let normalShare = Simulation.shareBelow(threshold: threshold, perHead: normalPerHead, dispersion: dispersion)

@@ -8,7 +8,7 @@ extension Simulation {
     mutating func tradeGrainAbroad() {
         let p = parameters
         let leadership = p.propensities(of: state.leader)
-        let plan = exportPlanMt
+        let plan = scratch.exportPlanMt
         let stateGrain = record.procurementMt - p.stateGrainNeedMt
         let townsSupply = stateGrain + scratch.privateSalesMt - plan
         let urbanStress = min(1, max(0, 1 - townsSupply / urbanGrainNeedMt))

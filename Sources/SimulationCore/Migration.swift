@@ -14,8 +14,8 @@ extension Simulation {
         // Births also fell year by year (towns, legal abortion until 1936, smaller families).
         let famineExposure = scratch.famineDeathRate + state.lastFamineDeathRate
         state.lastFamineDeathRate = scratch.famineDeathRate
-        let birthFactor = max(0, 1 - p.famineBirthSuppression * famineExposure)
-            * pow(1 - p.birthRateDecline, Double(year - YearTable.firstYear))
+        let birthFactor = max(0, 1 - p.famineBirthSuppression * famineExposure) * state.birthRateTrend
+        state.birthRateTrend *= 1 - p.birthRateDecline
         let ruralBirths = state.ruralPopulationM * p.ruralBirthRate * birthFactor
         let urbanBirths = state.urbanPopulationM * p.urbanBirthRate * birthFactor
         let ruralDeaths = state.ruralPopulationM * p.ruralDeathRate

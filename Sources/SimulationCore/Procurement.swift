@@ -7,17 +7,23 @@ extension Simulation {
     /// the machinery all the same (seed 003 L57), but not in proportion, and never more than the
     /// ports and railways can ship.
     var exportPlanMt: Double {
+        mutating get {
         let p = parameters
         let drive = p.propensities(of: state.leader).exportDriveMt
-        return min(p.grainExportCapacityMt, drive * pow(scratch.worldGrainPriceFactor, -p.exportPriceResponse))
+        let price = scratch.worldGrainPriceFactor
+        // (pow only off the 1929 price: most years need none, and the core runs 100,000 times a second)
+        return min(p.grainExportCapacityMt, price == 1 ? drive : drive * pow(price, -p.exportPriceResponse))
+        }
     }
 
     var urbanGrainNeedMt: Double { state.urbanPopulationM * parameters.urbanGrainNeedTonnesPerPerson }
 
     /// Whether the first years of a collectivization campaign are under way: hunger is blamed on
     /// kulak sabotage (seed 002 L253) and even seed grain is taken (seed 004 L70).
+    /// (`mutating get` and `mutating func` below: called from the mutating steps, a non-mutating
+    /// accessor made the optimizer copy the whole simulation, parameters and all, on every call.)
     var campaignDeniesHunger: Bool {
-        state.campaignYears >= 1 && Double(state.campaignYears) <= parameters.famineDenialCampaignYears
+        mutating get { state.campaignYears >= 1 && Double(state.campaignYears) <= parameters.famineDenialCampaignYears }
     }
 
     /// How far the leadership admits and relieves hunger this year, 0 ... 1: not a coin flip but
@@ -25,12 +31,14 @@ extension Simulation {
     /// from the relief propensity, damped in the first campaign years and raised once a famine
     /// has taught the regime its cost; the deeper the hunger (0 ... 1), the harder it is to hide:
     /// 1 - (1 - willingness)^(1 + k hunger).
-    func reliefShare(hunger: Double) -> Double {
+    mutating func reliefShare(hunger: Double) -> Double {
         let p = parameters
         var willingness = p.propensities(of: state.leader).relief
         if state.famineLessonLearned { willingness += (1 - willingness) * p.famineLessonReliefGain }
         if campaignDeniesHunger { willingness *= 1 - p.campaignFamineDenial }
-        return 1 - pow(1 - min(1, willingness), 1 + p.famineAdmissionSeverity * min(1, max(0, hunger)))
+        let depth = min(1, max(0, hunger))
+        guard depth > 0 else { return min(1, willingness) }  // the same value, without a pow
+        return 1 - pow(1 - min(1, willingness), 1 + p.famineAdmissionSeverity * depth)
     }
 
     /// The state sets a plan for towns, army and exports; takes the collective farms' quota on the
@@ -40,7 +48,8 @@ extension Simulation {
     mutating func procureGrain() {
         let p = parameters
         let leadership = p.propensities(of: state.leader)
-        let plan = urbanGrainNeedMt + p.stateGrainNeedMt + exportPlanMt
+        scratch.exportPlanMt = exportPlanMt
+        let plan = urbanGrainNeedMt + p.stateGrainNeedMt + scratch.exportPlanMt
 
         // Collective farms: the quota is set on the planned harvest (what normal weather would give
         // the farms as they are, blended with last year's harvest), not the real one, so a bad

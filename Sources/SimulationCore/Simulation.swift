@@ -141,6 +141,8 @@ struct YearScratch {
     var expectedHarvestMt = 0.0
     /// Grain the state puts into its reserves this year, out of procurement, before exports.
     var reserveBuildMt = 0.0
+    /// This year's planned grain exports (set with the procurement plan).
+    var exportPlanMt = 0.0
     var draftFactor = 1.0
     // grain by sector
     var individualRetainedMt = 0.0

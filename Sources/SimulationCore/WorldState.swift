@@ -52,6 +52,8 @@ public struct WorldState: Sendable {
     public var famineDeathsSoFarM = 0.0
     /// Last year's famine death rate: births fall the year after a famine too.
     public var lastFamineDeathRate = 0.0
+    /// The birth rates' secular fall so far: (1 - birth_rate_decline)^(years since 1927).
+    public var birthRateTrend = 1.0
     /// Share collectivized in the last campaign year: the new farms are not yet working.
     public var lastCollectivizedGain = 0.0
     /// Accumulated procurement crisis: this year's shortfall plus half of last year's pressure.
