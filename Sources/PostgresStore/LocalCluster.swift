@@ -4,15 +4,19 @@ import Foundation
 
 /// A PostgreSQL cluster nepsim manages on this machine, for development and the quick start. It
 /// lives in one directory (default `results/local-db`): `data/` (the data directory), `server.log`
-/// and `cluster.json` (the port chosen the first time). The server listens on 127.0.0.1 only and
-/// trusts local connections, so its URLs carry no password.
+/// `cluster.json` (the port chosen the first time) and `superuser.pgpass`. The server listens on
+/// 127.0.0.1 only and asks every connection for a password (SCRAM): the superuser's is generated
+/// at initdb and kept in `superuser.pgpass`, readable by the account that made the cluster alone,
+/// and the cluster's URLs name that file (`?passfile=`), so they carry no password themselves.
+/// Another account on the machine can reach the port but not log in (it cannot, for instance,
+/// run `COPY ... TO PROGRAM` as the server's account).
 public struct LocalCluster: Sendable {
     /// The directory used when neither the initializer nor `NEPSIM_LOCAL_DB_DIR` names one.
     public static let defaultDirectory = "results/local-db"
     /// The database `up()` creates and returns the URL of.
     public static let databaseName = "nepsim"
-    /// A role of this name must log in with a password even from 127.0.0.1 (pg_hba.conf), so
-    /// password handling can be tested against a cluster that otherwise trusts everyone.
+    /// The role the tests give a known password, to check password failures (every role of the
+    /// cluster logs in with a password).
     public static let passwordCheckRole = "nepsim_password_check"
 
     /// The cluster directory as given (for messages), e.g. `results/local-db`.
@@ -37,6 +41,9 @@ public struct LocalCluster: Sendable {
     public var logFile: String { directory + "/server.log" }
     /// The port and user, as JSON.
     public var stateFile: String { directory + "/cluster.json" }
+    /// The superuser's password in libpq's password-file format, mode 600, owned by the account
+    /// that made the cluster (root when root, so the server's own account cannot read it either).
+    public var passwordFile: String { directory + "/superuser.pgpass" }
 
     /// True once initdb has run.
     public var isInitialized: Bool { FileManager.default.fileExists(atPath: dataDirectory + "/PG_VERSION") }
@@ -59,8 +66,9 @@ public struct LocalCluster: Sendable {
                 try start(binaries, files, port: state.port, timeoutSeconds: startTimeoutSeconds)
             }
             if files.readState() != state { try files.writeState(state) }
+            try requirePasswords(state, files)
             try createDatabaseIfMissing(state)
-            return LocalCluster.url(state, database: LocalCluster.databaseName)
+            return url(state, database: LocalCluster.databaseName)
         }
     }
 
@@ -82,9 +90,18 @@ public struct LocalCluster: Sendable {
             throw .notAClusterDirectory(path: dataDirectory)
         }
         let user = LocalCluster.superuser()
+        // The superuser's password, generated here; initdb reads it from a file only the server's
+        // account can read, removed right after.
+        let password = try LocalCluster.generatePassword()
+        let passwordForInitdb = directory + "/initdb.pw"
+        try files.write(password + "\n", to: passwordForInitdb)
+        chmod(passwordForInitdb, 0o600)
+        defer { unlink(passwordForInitdb) }
         // C locale: the same sorting on every machine, and no dependence on installed locales.
-        try binaries.runChecked("initdb", ["-D", dataDirectory, "-U", user, "--auth=trust", "--encoding=UTF8", "--no-locale"],
+        try binaries.runChecked("initdb", ["-D", dataDirectory, "-U", user, "--auth=scram-sha-256", "--pwfile=" + passwordForInitdb,
+                                           "--encoding=UTF8", "--no-locale"],
                                 in: directory)
+        try writePasswordFile(user: user, password: password)
         try files.write(LocalClusterConfig.accessRules, to: dataDirectory + "/pg_hba.conf")
         let mainConfig = dataDirectory + "/postgresql.conf"
         let existing = (try? String(contentsOfFile: mainConfig, encoding: .utf8)) ?? ""
@@ -107,7 +124,7 @@ public struct LocalCluster: Sendable {
 
     private func createDatabaseIfMissing(_ state: LocalClusterState) throws(LocalClusterError) {
         do throws(PostgresError) {
-            let admin = try PostgresConnection(url: LocalCluster.url(state, database: "postgres"))
+            let admin = try PostgresConnection(url: url(state, database: "postgres"))
             defer { admin.close() }
             let found = try admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [LocalCluster.databaseName])
             guard found.isEmpty else { return }
@@ -149,8 +166,8 @@ public struct LocalCluster: Sendable {
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             return LocalClusterStatus(cluster: self, isInitialized: true, isRunning: false, port: state?.port, url: nil, serverVersion: major)
         }
-        let url = LocalCluster.url(state, database: LocalCluster.databaseName)
-        let connection = try? PostgresConnection(url: LocalCluster.url(state, database: "postgres"))
+        let url = url(state, database: LocalCluster.databaseName)
+        let connection = try? PostgresConnection(url: self.url(state, database: "postgres"))
         let version = (try? connection?.query("SHOW server_version"))?.string(0, "server_version")
         return LocalClusterStatus(cluster: self, isInitialized: true, isRunning: true, port: state.port, url: url, serverVersion: version)
     }
@@ -166,8 +183,70 @@ public struct LocalCluster: Sendable {
         try binaries.run("pg_ctl", ["status", "-D", dataDirectory], in: directory).status == 0
     }
 
-    private static func url(_ state: LocalClusterState, database: String) -> String {
+    /// The URL of a database of the cluster: the superuser on 127.0.0.1, its password read by
+    /// libpq from the password file (so the URL itself holds no secret).
+    private func url(_ state: LocalClusterState, database: String) -> String {
+        let file = passwordFile.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? passwordFile
+        return "postgresql://\(state.user)@127.0.0.1:\(state.port)/\(database)?passfile=\(file)"
+    }
+
+    /// The URL without the password file: only a cluster made before passwords trusts it.
+    private static func trustingURL(_ state: LocalClusterState, database: String) -> String {
         "postgresql://\(state.user)@127.0.0.1:\(state.port)/\(database)"
+    }
+
+    // MARK: Passwords
+
+    /// 32 hex digits from the system's random source.
+    static func generatePassword() throws(LocalClusterError) -> String {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        guard let random = fopen("/dev/urandom", "r"), fread(&bytes, 1, bytes.count, random) == bytes.count else {
+            throw .fileSystem(path: "/dev/urandom", reason: "cannot read random bytes for the superuser's password")
+        }
+        fclose(random)
+        return bytes.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Writes the password file (mode 600, owned by us, not by the server's account).
+    private func writePasswordFile(user: String, password: String) throws(LocalClusterError) {
+        let line = "*:*:*:\(user):\(password)\n"
+        let created = FileManager.default.createFile(atPath: passwordFile, contents: Data(line.utf8),
+                                                     attributes: [.posixPermissions: 0o600])
+        guard created, chmod(passwordFile, 0o600) == 0 else {
+            throw .fileSystem(path: passwordFile, reason: "cannot write the superuser's password file")
+        }
+    }
+
+    /// A cluster made before passwords trusted every connection on 127.0.0.1: give its superuser a
+    /// generated password, write the password file and switch its access rules to SCRAM.
+    private func requirePasswords(_ state: LocalClusterState, _ files: LocalClusterFiles) throws(LocalClusterError) {
+        let rulesPath = dataDirectory + "/pg_hba.conf"
+        let rules = (try? String(contentsOfFile: rulesPath, encoding: .utf8)) ?? ""
+        guard rules.contains(" trust") || !FileManager.default.fileExists(atPath: passwordFile) else { return }
+        let hasPasswordFile = FileManager.default.fileExists(atPath: passwordFile)
+        let password = hasPasswordFile ? nil : try LocalCluster.generatePassword()
+        do throws(PostgresError) {
+            // Over the old trusting rules, or the password file if only the rules are behind.
+            let admin = hasPasswordFile
+                ? try PostgresConnection(url: url(state, database: "postgres"))
+                : try PostgresConnection(url: LocalCluster.trustingURL(state, database: "postgres"))
+            defer { admin.close() }
+            if let password {
+                let verifier = try admin.encryptPassword(password, user: state.user)
+                try admin.execute(script: "ALTER ROLE \(PostgresConnection.quoteIdentifier(state.user)) PASSWORD '\(verifier)'")
+            }
+        } catch {
+            throw .database(error)
+        }
+        if let password { try writePasswordFile(user: state.user, password: password) }
+        try files.write(LocalClusterConfig.accessRules, to: rulesPath)
+        do throws(PostgresError) {
+            let admin = try PostgresConnection(url: url(state, database: "postgres"))
+            defer { admin.close() }
+            _ = try admin.query("SELECT pg_reload_conf()")
+        } catch {
+            throw .database(error)
+        }
     }
 
     /// The superuser initdb creates: `postgres` when we are root (the server runs as that account),

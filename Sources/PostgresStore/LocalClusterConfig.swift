@@ -34,14 +34,13 @@ enum LocalClusterConfig {
             .flatMap { Int($0.dropFirst("port = ".count).trimmingCharacters(in: .whitespaces)) }
     }
 
-    /// Trust local connections (the server listens on 127.0.0.1 only), except the password-check
-    /// role, which must send its password: the one way to test password failures here.
+    /// Every connection sends a password (SCRAM): trusting 127.0.0.1 would let any account on the
+    /// machine in as the superuser. The Unix socket sits in the private data directory.
     static let accessRules = """
         # Written by nepsim when the local cluster was created.
-        # TYPE  DATABASE  USER                              ADDRESS        METHOD
-        local   all       all                                              trust
-        host    all       \(LocalCluster.passwordCheckRole)             127.0.0.1/32   scram-sha-256
-        host    all       all                               127.0.0.1/32   trust
+        # TYPE  DATABASE  USER  ADDRESS        METHOD
+        local   all       all                  scram-sha-256
+        host    all       all   127.0.0.1/32   scram-sha-256
 
         """
 }

@@ -22,8 +22,8 @@ final class ConnectionFailureTests: XCTestCase {
         }
     }
 
-    /// The local cluster trusts 127.0.0.1 except for `LocalCluster.passwordCheckRole`, which must
-    /// send a password (pg_hba.conf), so a wrong one fails as it would on a real server.
+    /// The local cluster asks every role for a password (SCRAM), so a wrong one fails as it would
+    /// on a real server.
     func testWrongPasswordIsAnAuthenticationFailure() throws {
         guard TestDatabase.usesLocalCluster else {
             throw XCTSkip("needs the local test cluster's pg_hba.conf rule for \(LocalCluster.passwordCheckRole)")

@@ -32,7 +32,7 @@ final class LocalClusterTests: XCTestCase {
 
         let url = try cluster.up()
         XCTAssertTrue(url.hasPrefix("postgresql://\(geteuid() == 0 ? "postgres" : NSUserName())@127.0.0.1:"), url)
-        XCTAssertTrue(url.hasSuffix("/nepsim"), url)
+        XCTAssertTrue(url.hasSuffix("/nepsim?passfile=\(cluster.passwordFile)"), url)
         XCTAssertEqual(try cluster.up(), url, "up() on a running cluster returns the same URL")
 
         let running = try cluster.status()
@@ -59,6 +59,58 @@ final class LocalClusterTests: XCTestCase {
         try cluster.down()  // stopping a stopped cluster is fine
 
         XCTAssertEqual(try cluster.up(), url, "the port is kept between starts")
+    }
+
+    /// The cluster is no open door: every connection needs the superuser's password, which only
+    /// the account that made the cluster can read; without it (another account on the machine,
+    /// or the URL without its password file) the server refuses.
+    func testOnlyThePasswordFileOpensTheCluster() throws {
+        let cluster = LocalCluster(directory: directory)
+        let url = try cluster.up()
+        var info = stat()
+        XCTAssertEqual(stat(cluster.passwordFile, &info), 0)
+        XCTAssertEqual(info.st_mode & 0o777, 0o600, "the password file is private")
+        XCTAssertEqual(info.st_uid, geteuid(), "the password file belongs to the account that made the cluster")
+        let rules = try String(contentsOfFile: cluster.dataDirectory + "/pg_hba.conf", encoding: .utf8)
+        XCTAssertFalse(rules.split(separator: "\n").contains { !$0.hasPrefix("#") && $0.contains("trust") }, rules)
+        let bare = String(url[..<url.range(of: "?passfile=")!.lowerBound])
+        XCTAssertThrowsError(try PostgresConnection(url: bare + "?sslmode=disable", connectTimeoutSeconds: 5)) { error in
+            XCTAssert("\(error)".contains("password"), "\(error)")
+        }
+        XCTAssertNoThrow(try PostgresConnection(url: url).close())
+        // As another account (nobody), even psql with the whole URL cannot log in: the file is unreadable.
+        if geteuid() == 0, let runuser = ["/usr/sbin/runuser", "/sbin/runuser"].first(where: FileManager.default.isExecutableFile),
+           let psql = ["/usr/bin/psql"].first(where: FileManager.default.isExecutableFile) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: runuser)
+            process.arguments = ["-u", "nobody", "--", psql, url, "-X", "-A", "-t", "-c", "SELECT 1"]
+            process.currentDirectoryURL = URL(fileURLWithPath: "/")
+            let err = Pipe()
+            process.standardError = err
+            process.standardOutput = Pipe()
+            try process.run()
+            let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            XCTAssertNotEqual(process.terminationStatus, 0, "nobody logged in to the local cluster")
+            XCTAssert(stderr.contains("password"), stderr)
+        }
+    }
+
+    /// A cluster made by an earlier nepsim trusted 127.0.0.1; starting it now closes that door.
+    func testATrustingClusterIsGivenAPasswordOnStart() throws {
+        let cluster = LocalCluster(directory: directory)
+        try cluster.up()
+        let rulesPath = cluster.dataDirectory + "/pg_hba.conf"
+        // Back to the old rules, with no password file, as an earlier nepsim left it.
+        try "local all all trust\nhost all all 127.0.0.1/32 trust\n".write(toFile: rulesPath, atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: cluster.passwordFile)
+        try cluster.down()
+        let url = try cluster.up()
+        XCTAssertTrue(FileManager.default.fileExists(atPath: cluster.passwordFile))
+        XCTAssertFalse(try String(contentsOfFile: rulesPath, encoding: .utf8).contains("trust"))
+        XCTAssertNoThrow(try PostgresConnection(url: url).close())
+        let bare = String(url[..<url.range(of: "?passfile=")!.lowerBound])
+        XCTAssertThrowsError(try PostgresConnection(url: bare + "?sslmode=disable", connectTimeoutSeconds: 5))
     }
 
     func testDirectoryLayoutAndOwnership() throws {

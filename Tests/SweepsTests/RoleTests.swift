@@ -1,18 +1,20 @@
 import Foundation
 import PostgresStore
+import PostgresTestSupport
 import Sweeps
 import XCTest
 
 /// A worker's credentials cannot do more than a worker should; an analyst's only read.
 final class RoleTests: DatabaseTestCase {
-    var workerLogin = "", analystLogin = ""
+    var workerLogin = "", analystLogin = "", password = ""
 
     override func setUpWithError() throws {
         try super.setUpWithError()
         let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 36)
         workerLogin = "test_worker_\(suffix)"
         analystLogin = "test_analyst_\(suffix)"
-        try DatabaseRoles.install(on: connection, workerLogin: workerLogin, analystLogin: analystLogin, password: "pw-\(suffix)")
+        password = "pw-\(suffix)"
+        try DatabaseRoles.install(on: connection, workerLogin: workerLogin, analystLogin: analystLogin, password: password)
     }
 
     override func tearDown() {
@@ -27,7 +29,8 @@ final class RoleTests: DatabaseTestCase {
     func url(as user: String) -> String {
         var components = URLComponents(string: url)!
         components.user = user
-        components.password = nil
+        // The local test cluster asks every role for its password; a configured server may not.
+        components.password = TestDatabase.usesLocalCluster ? password : nil
         return components.string!
     }
 
