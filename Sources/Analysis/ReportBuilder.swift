@@ -119,10 +119,6 @@ public enum ReportBuilder {
             return copy
         }
 
-        /// `(point, replication) IN (...)` for the long-format views.
-        var memberSQL: String {
-            "(v.point, v.replication) IN (SELECT r.point, r.replication FROM nepsim.runs r WHERE \(whereSQL))"
-        }
 
         func count(_ connection: PostgresConnection) throws -> Int {
             try connection.query("SELECT count(*) AS n FROM nepsim.runs r WHERE \(whereSQL)", parameters).int(0, "n") ?? 0
@@ -154,18 +150,34 @@ public enum ReportBuilder {
         }))
     }
 
-    static func distributions(_ selection: Selection, connection: PostgresConnection) throws -> [ReportData.Quantiles] {
-        let result = try connection.query("""
+    /// The runs' numeric outcomes unpivoted in one pass over the filtered rows (generated from the
+    /// catalog): joining the long-format view with `runs` again for the filter was a self-join of
+    /// the largest table, which stale statistics turned into a nested loop of many minutes.
+    static let numericValuesSQL: String = OutcomeCatalog.numeric.map {
+        "('\($0.name)', '\($0.unit.replacingOccurrences(of: "'", with: "''"))', r.\($0.name)::float8)"
+    }.joined(separator: ", ")
+
+    /// The events, unpivoted the same way.
+    static let eventValuesSQL: String = OutcomeCatalog.events.map { "('\($0.name)', r.\($0.name))" }.joined(separator: ", ")
+
+    /// The distributions' query: one pass over the filtered runs (a test reads its plan).
+    static func distributionsSQL(_ selection: Selection) -> String {
+        """
             SELECT v.outcome, v.unit, count(v.value) AS n, avg(v.value) AS mean, stddev_samp(v.value) AS sd,
                    percentile_cont(0.05) WITHIN GROUP (ORDER BY v.value) AS p05,
                    percentile_cont(0.25) WITHIN GROUP (ORDER BY v.value) AS p25,
                    percentile_cont(0.50) WITHIN GROUP (ORDER BY v.value) AS p50,
                    percentile_cont(0.75) WITHIN GROUP (ORDER BY v.value) AS p75,
                    percentile_cont(0.95) WITHIN GROUP (ORDER BY v.value) AS p95
-            FROM nepsim.run_outcome_values v
-            WHERE v.sweep_id = $1 AND \(selection.memberSQL)
+            FROM nepsim.runs r
+            CROSS JOIN LATERAL (VALUES \(numericValuesSQL)) AS v(outcome, unit, value)
+            WHERE \(selection.whereSQL)
             GROUP BY v.outcome, v.unit
-            """, selection.parameters)
+"""
+    }
+
+    static func distributions(_ selection: Selection, connection: PostgresConnection) throws -> [ReportData.Quantiles] {
+        let result = try connection.query(distributionsSQL(selection), selection.parameters)
         let byName = Dictionary(uniqueKeysWithValues: (0..<result.rows.count).map { row in
             (result.string(row, "outcome") ?? "", ReportData.Quantiles(
                 name: result.string(row, "outcome") ?? "", unit: result.string(row, "unit") ?? "",
@@ -181,8 +193,9 @@ public enum ReportBuilder {
         let result = try connection.query("""
             SELECT c.event, c.trials, c.successes, w.lower, w.upper
             FROM (SELECT v.event, count(*) AS trials, count(*) FILTER (WHERE v.happened) AS successes
-                  FROM nepsim.run_event_values v
-                  WHERE v.sweep_id = $1 AND \(selection.memberSQL)
+                  FROM nepsim.runs r
+                  CROSS JOIN LATERAL (VALUES \(eventValuesSQL)) AS v(event, happened)
+                  WHERE \(selection.whereSQL)
                   GROUP BY v.event) c
             CROSS JOIN LATERAL nepsim.wilson_interval(c.successes, c.trials) w
             """, selection.parameters)
