@@ -32,13 +32,17 @@ public enum DatabaseRoles {
             }
             try connection.execute(script: """
                 GRANT USAGE ON SCHEMA nepsim TO \(worker), \(analyst);
-                -- Workers: read what they run, claim and complete tasks, store results, heartbeat.
-                GRANT SELECT ON nepsim.schema_migrations, nepsim.sweeps TO \(worker);
-                GRANT SELECT, UPDATE (state, lease_owner, lease_expires_at, attempts, last_error, started_at, finished_at)
-                    ON nepsim.tasks TO \(worker);
+                -- Workers: read what they run; claim, renew, complete, fail and release tasks and
+                -- register and stop themselves only through functions that check the lease and the
+                -- login; insert results only for a task they hold (a trigger checks).
+                GRANT SELECT ON nepsim.schema_migrations, nepsim.sweeps, nepsim.tasks, nepsim.workers TO \(worker);
+                REVOKE UPDATE ON nepsim.tasks FROM \(worker);
+                REVOKE INSERT, UPDATE ON nepsim.workers FROM \(worker);
                 GRANT INSERT ON nepsim.runs, nepsim.run_years TO \(worker);
-                GRANT SELECT, INSERT, UPDATE (last_heartbeat, runs_done, state) ON nepsim.workers TO \(worker);
-                GRANT EXECUTE ON FUNCTION nepsim.finish_sweep_if_complete(bigint) TO \(worker);
+                GRANT EXECUTE ON FUNCTION nepsim.finish_sweep_if_complete(bigint), nepsim.claim_task(text, bigint, float8),
+                    nepsim.renew_lease(text, bigint, integer, float8), nepsim.complete_task(text, bigint, integer),
+                    nepsim.fail_task(text, bigint, integer, text), nepsim.release_task(text, bigint, integer),
+                    nepsim.register_worker(text, text, integer, integer, text), nepsim.stop_worker(text) TO \(worker);
                 -- Analysts: read everything, change nothing.
                 GRANT SELECT ON ALL TABLES IN SCHEMA nepsim TO \(analyst);
                 """)

@@ -166,12 +166,9 @@ public final class Worker: @unchecked Sendable {
                 let connection = try PostgresConnection(url: configuration.databaseURL, applicationName: "nepsim worker")
                 try SchemaMigrator.requireCurrent(connection)
                 if registering {
-                    try connection.query("""
-                        INSERT INTO nepsim.workers (worker_id, host, pid, concurrency, code_version)
-                        VALUES ($1, $2, $3, $4, $5)
-                        ON CONFLICT (worker_id) DO UPDATE SET last_heartbeat = now(), state = 'running'
-                        """, [configuration.workerID, ProcessInfo.processInfo.hostName, String(getpid()),
-                              String(configuration.concurrency), configuration.codeVersion])
+                    try connection.query("SELECT nepsim.register_worker($1, $2, $3, $4, $5)",
+                                         [configuration.workerID, ProcessInfo.processInfo.hostName, String(getpid()),
+                                          String(configuration.concurrency), configuration.codeVersion])
                     logger.info("worker started", metadata: ["worker": "\(configuration.workerID)",
                                                              "database": "\(connection.maskedURL)",
                                                              "concurrency": "\(configuration.concurrency)"])
@@ -200,8 +197,7 @@ public final class Worker: @unchecked Sendable {
 
     private func markStopped() {
         if let connection = try? PostgresConnection(url: configuration.databaseURL, applicationName: "nepsim worker") {
-            _ = try? connection.query("UPDATE nepsim.workers SET state = 'stopped', last_heartbeat = now() WHERE worker_id = $1",
-                                      [configuration.workerID])
+            _ = try? connection.query("SELECT nepsim.stop_worker($1)", [configuration.workerID])
         }
     }
 

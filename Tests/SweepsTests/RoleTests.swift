@@ -42,6 +42,63 @@ final class RoleTests: DatabaseTestCase {
         }
     }
 
+    /// A worker's login cannot forge results: rows enter only for a task it holds under a live
+    /// lease, task and worker rows change only through functions that check the lease and the
+    /// login, leases are capped, and completion wants every run of the task stored.
+    func testAWorkerLoginCannotForgeResults() throws {
+        let sweep = try launch(runs: 200, taskSize: 100, sweepName: "forge")
+        let worker = try PostgresConnection(url: url(as: workerLogin))
+        defer { worker.close() }
+        let columns = "sweep_id, point, replication, worker_id, stalin_attempted_1926, stalin_died_1926, kirov_attempted_1934, "
+            + "kirov_killed_1934, leader_assassinated, forced_collectivization, famine_over_100k, famine_over_1m, famine_over_5m, "
+            + "terror, nep_survived_1935, regime_crisis, nazi_takeover, border_war_defeat, foreign_loan, leader_1930, leader_1940, params"
+        let values = "false, false, false, false, false, true, true, true, true, true, false, false, false, false, false, 'x', 'x', '{}'"
+        // Rows for a sweep that does not exist, and for a real sweep with no task held.
+        assertRefused(worker, "INSERT INTO nepsim.runs (\(columns)) VALUES (424242, 0, 0, 'forger', \(values))")
+        assertRefused(worker, "INSERT INTO nepsim.runs (\(columns)) VALUES (\(sweep.id), 0, 0, 'forger', \(values))")
+        // Task and worker rows only through the functions.
+        assertRefused(worker, "UPDATE nepsim.tasks SET lease_expires_at = 'infinity'")
+        assertRefused(worker, "UPDATE nepsim.tasks SET state = 'done' WHERE sweep_id = \(sweep.id)")
+        assertRefused(worker, "INSERT INTO nepsim.workers (worker_id, host, pid, concurrency, code_version) VALUES ('w', 'h', 1, 1, 'v')")
+        assertRefused(worker, "UPDATE nepsim.workers SET runs_done = 0")
+        // A claim asking for a lease of years gets an hour at most.
+        let claimed = try worker.query("SELECT * FROM nepsim.claim_task('forger', $1::bigint, 1e9)", [String(sweep.id)])
+        XCTAssertEqual(claimed.int(0, "task_id"), 0)
+        XCTAssertEqual(try count("""
+            SELECT count(*) FROM nepsim.tasks WHERE sweep_id = $1 AND task_id = 0
+              AND lease_expires_at <= now() + interval '3601 seconds'
+            """, [String(sweep.id)]), 1)
+        // Holding task 0 does not open task 1's runs (runs 100-199).
+        assertRefused(worker, "INSERT INTO nepsim.runs (\(columns)) VALUES (\(sweep.id), 150, 0, 'forger', \(values))")
+        // Completing with another worker's id, or without the runs, does not mark it done.
+        XCTAssertEqual(try worker.query("SELECT nepsim.complete_task('someone-else', $1, 0) AS done", [String(sweep.id)])
+            .string(0, "done"), "f")
+        XCTAssertThrowsError(try worker.query("SELECT nepsim.complete_task('forger', $1, 0)", [String(sweep.id)])) { error in
+            XCTAssert("\(error)".contains("has 0 of its 100 runs stored"), "\(error)")
+        }
+        // The analyst's login cannot claim at all, nor finish a sweep.
+        let analyst = try PostgresConnection(url: url(as: analystLogin))
+        defer { analyst.close() }
+        assertRefused(analyst, "SELECT * FROM nepsim.claim_task('a', NULL, 60)")
+        // Nothing forged is stored, and the sweep is still running.
+        XCTAssertEqual(try count("SELECT count(*) FROM nepsim.runs"), 0)
+        XCTAssertEqual(try Coordinator.status("forge", on: connection).state, "running")
+        XCTAssertEqual(try Coordinator.status("forge", on: connection).runsDone, 0)
+    }
+
+    /// A worker id registered under one login cannot be taken over by another.
+    func testAWorkerRowBelongsToItsLogin() throws {
+        let worker = try PostgresConnection(url: url(as: workerLogin))
+        defer { worker.close() }
+        _ = try connection.query("SELECT nepsim.register_worker('owned-by-owner', 'h', 1, 1, 'v')")
+        _ = try worker.query("SELECT nepsim.register_worker('owned-by-owner', 'evil', 2, 2, 'v')")
+        _ = try worker.query("SELECT nepsim.stop_worker('owned-by-owner')")
+        let row = try connection.query("SELECT host, state, login::text AS login, current_user AS me FROM nepsim.workers WHERE worker_id = 'owned-by-owner'")
+        XCTAssertEqual(row.string(0, "host"), "h")
+        XCTAssertEqual(row.string(0, "state"), "running")
+        XCTAssertEqual(row.string(0, "login"), row.string(0, "me"))
+    }
+
     /// `db roles` hands a password and the worker group only to logins nepsim created for it.
     func testForeignRolesAreRefusedAsLogins() throws {
         let me = try XCTUnwrap(connection.query("SELECT current_user AS me").string(0, "me"))
