@@ -4,9 +4,10 @@ import Foundation
 
 extension Simulation {
     /// A campaign year, run in winter and spring before the sowing (as in January-March 1930), so
-    /// the year's harvest is gathered and procured under the new farms: more households driven into collective farms (with a possible retreat in
-    /// the first year, as in March 1930), kulak families deported, livestock slaughtered, nomads
-    /// forced to settle (seed 002 L187-L217; seed 003 L11, L25; seed 004 L58-L68).
+    /// the year's harvest is gathered and procured under the new farms: more households driven
+    /// into collective farms (with a possible retreat in the first year, as in March 1930), kulak
+    /// families deported, livestock slaughtered, nomads forced to settle (seed 002 L187-L217;
+    /// seed 003 L11, L25; seed 004 L58-L68).
     mutating func runTheCollectivizationCampaign() {
         let p = parameters
         state.lastCollectivizedGain = 0
@@ -25,7 +26,6 @@ extension Simulation {
         state.campaignYears += 1
         scratch.collectivizedGain = gain
         let stormYear = Double(state.campaignYears) <= p.campaignStormYears
-        if state.collectivizedShare >= p.campaignMajorityShare { state.campaignReachedMajority = true }
 
         // Dekulakization: families deported in the storm years (1930-31); some to camps, most to
         // special settlements. Later joiners came under economic pressure, not deportation.

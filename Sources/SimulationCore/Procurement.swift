@@ -8,11 +8,11 @@ extension Simulation {
     /// ports and railways can ship.
     var exportPlanMt: Double {
         mutating get {
-        let p = parameters
-        let drive = p.propensities(of: state.leader).exportDriveMt
-        let price = scratch.worldGrainPriceFactor
-        // (pow only off the 1929 price: most years need none, and the core runs 100,000 times a second)
-        return min(p.grainExportCapacityMt, price == 1 ? drive : drive * pow(price, -p.exportPriceResponse))
+            let p = parameters
+            let drive = p.propensities(of: state.leader).exportDriveMt
+            let price = scratch.worldGrainPriceFactor
+            // (pow only off the 1929 price: most years need none, and the core runs 100,000 times a second)
+            return min(p.grainExportCapacityMt, price == 1 ? drive : drive * pow(price, -p.exportPriceResponse))
         }
     }
 

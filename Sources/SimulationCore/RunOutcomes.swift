@@ -128,7 +128,9 @@ public struct RunOutcomes: Sendable, Equatable {
         o.famineDeathsTotal = o.famineDeathsRural + o.famineDeathsUrban
         o.industrialGrowth1937To1940 = pow(o.industrialOutput1940 / o.industrialOutput1937, 1.0 / 3.0) - 1
         o.collectivizationYear = state.greatTurnYear
-        o.forcedCollectivization = state.campaignReachedMajority
+        // A campaign that actually ran and put most households into collective farms.
+        o.forcedCollectivization = state.campaignYears > 0
+            && series.contains { $0.collectivizedShare >= p.campaignMajorityShare }
         o.terrorStartYear = o.terrorExecutions > 0 ? state.terrorStartYear : nil
         o.foreignDebt1940 = state.foreignDebtMRubles
         o.depressionOnsetYear = depression.onset

@@ -44,8 +44,6 @@ public struct WorldState: Sendable {
     /// The year forced collectivization was decided (the "Great Turn"), if it was.
     public var greatTurnYear: Int?
     public var campaignYears = 0
-    /// Whether a campaign has put most households into collective farms (the forced-collectivization event).
-    public var campaignReachedMajority = false
     /// Whether a famine has taught the regime to keep grain reserves and relieve hunger sooner.
     public var famineLessonLearned = false
     /// Famine deaths since 1927, million: what the lesson is learned from.
