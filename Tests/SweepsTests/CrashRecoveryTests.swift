@@ -4,6 +4,20 @@ import PostgresTestSupport
 @testable import Sweeps
 import XCTest
 
+extension DatabaseTestCase {
+    /// A PostgreSQL server of the test's own (crashed, restarted or stopped at will without
+    /// disturbing the suite's), removed when the test ends; its cluster and URL.
+    func privateServer(_ prefix: String) throws -> (LocalCluster, String) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)").path
+        let cluster = LocalCluster(directory: directory)
+        addTeardownBlock {
+            try? cluster.down()
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        return (cluster, try cluster.up())
+    }
+}
+
 /// Nothing stuck after a server crash. Workers commit asynchronously, so an immediate shutdown
 /// can lose a task's last completion: the database then shows a live worker holding a task it has
 /// finished with. The task must still be redone once its lease runs out.
@@ -54,13 +68,7 @@ final class CrashRecoveryTests: DatabaseTestCase {
     /// three times while workers run: the sweep finishes with every run exactly once and the
     /// checksum of an undisturbed run of the same sweep.
     func testServerCrashesMidSweepLoseNothing() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nepsim-crash-\(UUID().uuidString)").path
-        let cluster = LocalCluster(directory: directory)
-        defer {
-            try? cluster.down()
-            try? FileManager.default.removeItem(atPath: directory)
-        }
-        let crashURL = try cluster.up()
+        let (cluster, crashURL) = try privateServer("nepsim-crash")
         let crashConnection = try PostgresConnection(url: crashURL)
         try SchemaMigrator.migrate(crashConnection)
         let request = SweepRequest(scenario: try scenario("otl"), name: "crash", points: 3000, replications: 1, seed: 11,
@@ -79,7 +87,7 @@ final class CrashRecoveryTests: DatabaseTestCase {
             workers.append(worker)
             DispatchQueue.global().async(group: group) { _ = try? worker.run() }
         }
-        let dataDirectory = directory + "/data"
+        let dataDirectory = cluster.dataDirectory
         func tasksDone() -> Int {
             guard let probe = try? PostgresConnection(url: crashURL) else { return -1 }
             defer { probe.close() }
@@ -116,27 +124,27 @@ final class CrashRecoveryTests: DatabaseTestCase {
 
 /// `sweep launch --wait` rides out a server restart like its workers, and gives up cleanly.
 final class LaunchWaitReconnectTests: DatabaseTestCase {
+    /// The local worker processes `sweep launch --local-workers` started, once they run.
+    func localWorkers(of launch: Process) throws -> [pid_t] {
+        var workers: [pid_t] = []
+        try waitUntil(timeout: 30, "the local worker to start") {
+            workers = childPIDs(of: launch.processIdentifier)
+            return !workers.isEmpty
+        }
+        return workers
+    }
+
     func childPIDs(of parent: pid_t) -> [pid_t] {
         let text = (try? String(contentsOfFile: "/proc/\(parent)/task/\(parent)/children", encoding: .utf8)) ?? ""
         return text.split(separator: " ").compactMap { pid_t($0) }
     }
 
     func testLaunchWaitReconnectsAfterARestartAndFinishes() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nepsim-restart-\(UUID().uuidString)").path
-        let cluster = LocalCluster(directory: directory)
-        defer {
-            try? cluster.down()
-            try? FileManager.default.removeItem(atPath: directory)
-        }
-        let serverURL = try cluster.up()
+        let (cluster, serverURL) = try privateServer("nepsim-restart")
         let (process, out, err) = try startNepsim(["sweep", "launch", "scenarios/otl.toml", "--runs", "2000", "--task-size", "100",
                                                   "--local-workers", "1", "--wait", "--name", "restart", "--database", serverURL])
         // Freeze the local worker once it runs, so the sweep is provably unfinished across the restart.
-        var workers: [pid_t] = []
-        try waitUntil(timeout: 30, "the local worker to start") {
-            workers = childPIDs(of: process.processIdentifier)
-            return !workers.isEmpty
-        }
+        let workers = try localWorkers(of: process)
         let probe = { () -> String? in
             guard let c = try? PostgresConnection(url: serverURL) else { return nil }
             defer { c.close() }
@@ -159,21 +167,11 @@ final class LaunchWaitReconnectTests: DatabaseTestCase {
     }
 
     func testLaunchWaitGivesUpAndStopsItsWorkersWhenTheServerStaysDown() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nepsim-down-\(UUID().uuidString)").path
-        let cluster = LocalCluster(directory: directory)
-        defer {
-            try? cluster.down()
-            try? FileManager.default.removeItem(atPath: directory)
-        }
-        let serverURL = try cluster.up()
+        let (cluster, serverURL) = try privateServer("nepsim-down")
         let (process, _, err) = try startNepsim(["sweep", "launch", "scenarios/otl.toml", "--runs", "2000", "--task-size", "100",
                                                 "--local-workers", "1", "--wait", "--database", serverURL],
                                                environment: ["NEPSIM_RECONNECT_PATIENCE": "3"])
-        var workers: [pid_t] = []
-        try waitUntil(timeout: 30, "the local worker to start") {
-            workers = childPIDs(of: process.processIdentifier)
-            return !workers.isEmpty
-        }
+        let workers = try localWorkers(of: process)
         for pid in workers { kill(pid, SIGSTOP) }
         try cluster.down()
         for pid in workers { kill(pid, SIGCONT) }
