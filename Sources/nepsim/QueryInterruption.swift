@@ -26,28 +26,19 @@ final class QueryInterruption: @unchecked Sendable {
     init(cancelling connection: PostgresConnection,
          message: String = "nepsim: stopped by {signal}; the query on the server was cancelled") {
         target.canceller.withLock { $0 = connection.makeCanceller() }
-        let queue = DispatchQueue(label: "nepsim.query-interruption")
-        var sources: [DispatchSourceSignal] = []
         let cleanup = self.cleanup
         let target = self.target
-        for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler {
-                QueryInterruption.interrupting.store(true, ordering: .sequentiallyConsistent)
-                let failure = target.canceller.withLock { $0 }?.cancelRunningStatement()
-                cleanup.body.withLock { $0 }?()
-                let name = number == SIGINT ? "SIGINT" : "SIGTERM"
-                var line = message.replacingOccurrences(of: "{signal}", with: name)
-                if let failure { line += " (the cancel request failed: \(failure.trimmingCharacters(in: .whitespacesAndNewlines)))" }
-                FileHandle.standardError.write(Data((line + "\n").utf8))
-                // _exit: the main thread is inside libpq, waiting for the cancelled statement.
-                _exit(128 + number)
-            }
-            source.resume()
-            sources.append(source)
+        sources = SignalHandling.install { number, _ in
+            QueryInterruption.interrupting.store(true, ordering: .sequentiallyConsistent)
+            let failure = target.canceller.withLock { $0 }?.cancelRunningStatement()
+            cleanup.body.withLock { $0 }?()
+            let name = number == SIGINT ? "SIGINT" : "SIGTERM"
+            var line = message.replacingOccurrences(of: "{signal}", with: name)
+            if let failure { line += " (the cancel request failed: \(failure.trimmingCharacters(in: .whitespacesAndNewlines)))" }
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+            // _exit: the main thread is inside libpq, waiting for the cancelled statement.
+            _exit(128 + number)
         }
-        self.sources = sources
     }
 
     /// Set by a handler before it cancels the query: the command's own error path must then leave

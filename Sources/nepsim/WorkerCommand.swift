@@ -65,7 +65,7 @@ struct WorkerCommand: ParsableCommand {
             databaseURL: url, concurrency: concurrency, sweepID: sweepID, exitWhenIdle: exitWhenIdle,
             leaseSeconds: leaseSeconds, heartbeatSeconds: heartbeatSeconds,
             codeVersion: "nepsim \(NepsimVersion.current)"), logger: logger)
-        let signals = SignalHandling.install { count in
+        let signals = SignalHandling.install { _, count in
             if count == 1 {
                 logger.notice("stopping after the task in hand (signal again to give it back now)")
                 worker.requestStop()
@@ -86,9 +86,10 @@ struct WorkerCommand: ParsableCommand {
     }
 }
 
-/// SIGINT and SIGTERM, counted, delivered on a dispatch queue instead of killing the process.
+/// SIGINT and SIGTERM, counted, delivered on a dispatch queue instead of killing the process:
+/// the handler gets the signal and how many have come so far.
 enum SignalHandling {
-    static func install(_ handler: @escaping @Sendable (Int) -> Void) -> [DispatchSourceSignal] {
+    static func install(_ handler: @escaping @Sendable (_ signal: Int32, _ count: Int) -> Void) -> [DispatchSourceSignal] {
         nonisolated(unsafe) var count = 0
         let queue = DispatchQueue(label: "nepsim.signals")
         return [SIGINT, SIGTERM].map { number in
@@ -96,7 +97,7 @@ enum SignalHandling {
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler {
                 count += 1
-                handler(count)
+                handler(number, count)
             }
             source.resume()
             return source
