@@ -65,6 +65,10 @@ extension Simulation {
         let chance = p.propensities(of: state.leader).collectivization * pressure
         if chanceDraw < chance {
             state.greatTurnYear = year
+            // The turn is made in the autumn: the drive of October-December 1929 had already
+            // doubled the collective farms before the winter campaign (7.5% by October 1929,
+            // data/otl-history.csv collectivized_share).
+            state.collectivizedShare += p.greatTurnAutumnDrive * (1 - state.collectivizedShare)
             // The Right and Left are broken once the turn is made.
             state.factionWeights.right *= p.oppositionPurgeAfterTurn
             state.factionWeights.left *= p.oppositionPurgeAfterTurn

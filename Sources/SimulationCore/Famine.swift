@@ -69,6 +69,9 @@ extension Simulation {
         // is not a famine (its toll is in the ordinary death rate).
         let cattlePerHead = (state.cattleM / state.ruralPopulationM)
             / (p.initialCattleM / p.initialRuralPopulationM)
+        // Meat and milk in the towns' shops: the herds against the whole population.
+        scratch.cattlePerHeadIndex = (state.cattleM / (state.ruralPopulationM + state.urbanPopulationM))
+            / (p.initialCattleM / (p.initialRuralPopulationM + p.initialUrbanPopulationM))
         let herdFood = (1 - p.livestockShareOfNonGrainFood) + p.livestockShareOfNonGrainFood * cattlePerHead
         let ruralNonGrain = p.ruralNonGrainFoodT * herdFood
         let urbanNonGrain = p.urbanNonGrainFoodT * herdFood

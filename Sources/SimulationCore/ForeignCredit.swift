@@ -21,6 +21,26 @@ extension Simulation {
             scratch.newCreditMRubles = p.loanSizeMRubles
             events.foreignLoans += 1
         }
+        // A long-term German loan against future deliveries of grain and oil (seed 000 L294),
+        // its own chance in the Rapallo years before the Nazis: small, since the Reich and its
+        // central bank had no reserves to lend (Salvador79's objection, seed 000 L382).
+        let germanDraw = stream.uniform()
+        if !events.germanLoan, !state.naziInPower, year <= Int(p.germanLoanLastYear),
+           germanDraw < p.germanLoanProbability * openness {
+            scratch.newCreditMRubles += p.germanLoanSizeMRubles
+            events.germanLoan = true
+            events.foreignLoans += 1
+        }
+        // Part of a loan buys consumer goods for the villages (goods to buy close the scissors)
+        // and grain for the reserve, not only machinery (seed 000 Resolving the Scissor Crisis).
+        if scratch.newCreditMRubles > 0 {
+            scratch.importedConsumerGoods = scratch.newCreditMRubles * p.loanConsumerGoodsShare * p.capitalPerMillionRubles
+            state.importedConsumerGoodsLastYear = scratch.importedConsumerGoods
+            state.grainReservesMt += scratch.newCreditMRubles * p.loanGrainShare
+                / (p.grainPriceRublesPerTonne1929 * scratch.worldGrainPriceFactor)
+        } else {
+            state.importedConsumerGoodsLastYear = 0
+        }
         // Debt service comes first out of the year's hard currency.
         let service = state.foreignDebtMRubles * p.debtServiceRate
         state.foreignDebtMRubles -= service

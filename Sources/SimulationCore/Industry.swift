@@ -16,9 +16,10 @@ extension Simulation {
         let specialists = 1 + p.specialistProductivityBonus * leadership.openness * scratch.depressionIntensity
         let productivity = foodFactor * specialists * state.terrorProductivityFactor
 
-        let producerOutput = productivity * state.producerCapital / p.producerCapitalOutputRatio
-        let consumerOutput = productivity * state.consumerCapital / p.consumerCapitalOutputRatio
+        let producerOutput = productivity * capacity(capital: state.producerCapital, sector: .producer)
+        let consumerOutput = productivity * capacity(capital: state.consumerCapital, sector: .consumer)
         record.producerOutput = producerOutput
+        record.terrorProductivityFactor = state.terrorProductivityFactor
         record.consumerOutput = consumerOutput
 
         // Investment goods: arms first under threat, tractors for the fields, the rest to capital.
@@ -30,36 +31,70 @@ extension Simulation {
         let tractors = p.tractorShareOfInvestment * investment
         // The Terror disrupts construction as well as production.
         let netInvestment = (investment - scratch.defenceOutput - tractors) * state.terrorProductivityFactor
-        let e = leadership.producerGoodsShare
+        // A famine of millions also turns the plan towards consumer goods, once the campaign no
+        // longer denies it: the second Five-Year Plan (adopted 1934) raised light industry's
+        // share after the crisis of 1932-33.
+        let consumerTurn = state.famineLessonLearned && !campaignDeniesHunger
+        let e = leadership.producerGoodsShare * (consumerTurn ? 1 - p.famineLessonConsumerShift : 1)
         state.producerCapital = state.producerCapital * (1 - p.capitalDepreciation)
             + e * netInvestment + scratch.importedCapital
         state.consumerCapital = state.consumerCapital * (1 - p.capitalDepreciation) + (1 - e) * netInvestment
         state.tractorsMHorseEquivalent = state.tractorsMHorseEquivalent * (1 - p.tractorDepreciation)
             + tractors * p.tractorsPerInvestmentUnit
 
-        // Living standards: food and manufactured goods per head; forced saving squeezes wages as
-        // more of industry makes machines rather than goods (workers paid about two thirds of
-        // their cost, seed 004 L84).
-        let ruralGoodsShare = p.consumerGoodsRuralShare
-            * (1 - p.collectiveFarmGoodsCut * scratch.collectivizedShareAtHarvest)
-        let urbanGoods = consumerOutput * (1 - ruralGoodsShare) / state.urbanPopulationM
-        let ruralGoods = consumerOutput * ruralGoodsShare / state.ruralPopulationM
-        let producerShareOfOutput = producerOutput / (producerOutput + consumerOutput)
-        let squeeze = exp(-p.wageSqueezePerProducerShare * producerShareOfOutput)
+        // Living standards: food and manufactured goods per head. Forced saving shows here: more
+        // of industry makes machines rather than goods, and the towns grow faster than the goods
+        // (workers paid about two thirds of the cost of industrialization, seed 004 L84).
+        // Goods no longer sent to the collectivized villages went to the state's own uses (army,
+        // construction sites), not to the townspeople's shops.
+        let goods = consumerOutput + scratch.importedConsumerGoods
+        let urbanGoods = goods * (1 - p.consumerGoodsRuralShare) / state.urbanPopulationM
+        let ruralGoods = goods * p.consumerGoodsRuralShare
+            * (1 - p.collectiveFarmGoodsCut * scratch.collectivizedShareAtHarvest) / state.ruralPopulationM
+        // Food is bread and what the herds give (meat, milk, butter): the slaughter of 1930-32
+        // emptied the towns' food shops as well as the villages' cellars.
         let w = p.realWageFoodWeight
-        record.realWage = pow(max(scratch.urbanFoodPerHead, 1e-3), w) * pow(urbanGoods, 1 - w) * squeeze
-        record.ruralConsumption = pow(max(scratch.ruralFoodPerHead, 1e-3), w) * pow(ruralGoods, 1 - w)
+        let livestock = p.livestockShareOfFoodBudget * scratch.cattlePerHeadIndex
+        let urbanFood = (1 - p.livestockShareOfFoodBudget) * scratch.urbanFoodPerHead / p.urbanGrainNeedTonnesPerPerson + livestock
+        let ruralFood = (1 - p.livestockShareOfFoodBudget) * scratch.ruralFoodPerHead / p.ruralFoodNeedTonnesPerPerson + livestock
+        record.urbanConsumption = pow(max(urbanFood, 1e-3), w) * pow(urbanGoods, 1 - w)
+        record.ruralConsumption = pow(max(ruralFood, 1e-3), w) * pow(ruralGoods, 1 - w)
+        // The real wage is consumption per worker: as it fell, families sent more members to work
+        // (the waged workforce doubled 1929-33, seed 004 L78), so consumption per head fell less
+        // than the wage. Wage index = consumption-per-head index ^ k.
+        record.realWage = pow(record.urbanConsumption, p.realWageConsumptionExponent)
         if year == 1928 {
             baseline.realWage1928 = record.realWage
+            baseline.urbanConsumption1928 = record.urbanConsumption
             baseline.ruralConsumption1928 = record.ruralConsumption
         }
     }
 
+    enum IndustrySector { case producer, consumer }
+
+    /// What a sector's capital can make with this year's urban workforce, before productivity:
+    /// Cobb-Douglas in capital and labour, equal to the 1926 output at the 1926 capital and
+    /// townspeople. Labour is the urban population (industry's workers came from it): migration,
+    /// famine in the towns and a labour shortage (seed 000) act on industry through it. Workers
+    /// go where the plant is: each sector's share of them follows its share of the capital.
+    mutating func capacity(capital: Double, sector: IndustrySector) -> Double {
+        let p = parameters
+        let initialOutput = sector == .producer ? p.initialProducerGoodsOutput : p.initialConsumerGoodsOutput
+        let ratio = sector == .producer ? p.producerCapitalOutputRatio : p.consumerCapitalOutputRatio
+        let initialCapital = initialOutput * ratio
+        let initialTotal = p.initialProducerGoodsOutput * p.producerCapitalOutputRatio
+            + p.initialConsumerGoodsOutput * p.consumerCapitalOutputRatio
+        let capitalShare = (capital / (state.producerCapital + state.consumerCapital)) / (initialCapital / initialTotal)
+        let labour = p.industryLabourElasticity
+        return initialOutput * pow(capital / initialCapital, 1 - labour)
+            * pow(capitalShare * state.urbanPopulationM / p.initialUrbanPopulationM, labour)
+    }
+
     /// Urban over rural consumption per head, for Allen's migration equation.
     var consumptionRatio: Double {
-        guard let wage1928 = baseline.realWage1928, let rural1928 = baseline.ruralConsumption1928 else {
+        guard let urban1928 = baseline.urbanConsumption1928, let rural1928 = baseline.ruralConsumption1928 else {
             return parameters.consumptionRatio1928
         }
-        return parameters.consumptionRatio1928 * (record.realWage / wage1928) / (record.ruralConsumption / rural1928)
+        return parameters.consumptionRatio1928 * (record.urbanConsumption / urban1928) / (record.ruralConsumption / rural1928)
     }
 }

@@ -14,7 +14,14 @@ extension Simulation {
         // Births also fell year by year (towns, legal abortion until 1936, smaller families).
         let famineExposure = scratch.famineDeathRate + state.lastFamineDeathRate
         state.lastFamineDeathRate = scratch.famineDeathRate
-        let birthFactor = max(0, 1 - p.famineBirthSuppression * famineExposure) * state.birthRateTrend
+        // A Stalinist leadership banned abortion in June 1936; births rose for a few years
+        // (crude birth rate 30.1 per 1000 in 1935, 38.7 in 1937, 36.5 in 1939; Andreev, Darsky
+        // and Kharkova 1990).
+        if year == Int(p.abortionBanYear) && state.leader.isStalinist { state.abortionBanned = true }
+        let banYears = Double(year) - p.abortionBanYear
+        let banBoost = state.abortionBanned && banYears > 0 && banYears <= p.abortionBanBoostYears
+            ? p.abortionBanBirthBoost : 0
+        let birthFactor = max(0, 1 - p.famineBirthSuppression * famineExposure) * state.birthRateTrend * (1 + banBoost)
         state.birthRateTrend *= 1 - p.birthRateDecline
         let ruralBirths = state.ruralPopulationM * p.ruralBirthRate * birthFactor
         let urbanBirths = state.urbanPopulationM * p.urbanBirthRate * birthFactor
@@ -30,8 +37,14 @@ extension Simulation {
         let flight = p.collectivizationFlight * scratch.collectivizedGain
         let firstInvestment = state.firstYearInvestment ?? scratch.investmentGoods
         let hiring = p.industrialLabourPullM * max(0, scratch.investmentGoods / firstInvestment - 1)
+        // Internal passports (December 1932) closed the towns to villagers without a job or a
+        // permit, once the campaign's flood of migrants had overrun them (seed 004 L78).
+        if state.leader.isStalinist && Double(state.campaignYears) >= p.passportsAfterCampaignYears {
+            state.internalPassports = true
+        }
+        let passports = state.internalPassports ? 1 - p.passportMigrationCut : 1
         let migrants = min(p.maxMigrationShare * state.ruralPopulationM,
-                           (allenShare + flight) * state.ruralPopulationM + hiring)
+                           passports * ((allenShare + flight) * state.ruralPopulationM + hiring))
         state.ruralPopulationM -= migrants
         state.urbanPopulationM += migrants
         record.migrationM = migrants

@@ -19,6 +19,8 @@ public struct LeadershipPropensities: Sendable, Equatable {
     public var soundMoney = 0.0
     /// Planned grain exports at 1929 world prices, million tonnes.
     public var exportDriveMt = 0.0
+    /// Yearly chance of leasing the land to households once leasing is on the agenda (seed 000, 1934), 0 ... 1.
+    public var householdLeasing = 0.0
 
     public init() {}
 }
@@ -48,6 +50,9 @@ public struct ModelParameters: Sendable, Equatable {
     public var urbanDeathRate = 0.0
     public var famineBirthSuppression = 0.0
     public var birthRateDecline = 0.0
+    public var abortionBanYear = 0.0
+    public var abortionBanBirthBoost = 0.0
+    public var abortionBanBoostYears = 0.0
 
     // Harvest
     public var harvestTrend1927Mt = 0.0
@@ -80,6 +85,8 @@ public struct ModelParameters: Sendable, Equatable {
     public var coercionCrisisThreshold = 0.0
     public var crisisPressureMemory = 0.0
     public var coercionExtractionShare = 0.0
+    public var villageQuotaExtractionShare = 0.0
+    public var villageQuotaAfterMeasureYears = 0.0
     public var quotaEnforcementShare = 0.0
     public var coercionFoodFloor = 0.0
     public var coercionArrestsM = 0.0
@@ -91,6 +98,9 @@ public struct ModelParameters: Sendable, Equatable {
     public var collectivizationCrisisThreshold = 0.0
     public var collectivizationCampaignSpeed = 0.0
     public var collectivizationTargetShare = 0.0
+    public var greatTurnAutumnDrive = 0.0
+    public var householdLeasingEarliestYear = 0.0
+    public var householdLeasePaymentShare = 0.0
     public var collectivizationRetreatProbability = 0.0
     public var collectivizationRetreatShareOfGain = 0.0
     public var dekulakizationRate = 0.0
@@ -146,24 +156,31 @@ public struct ModelParameters: Sendable, Equatable {
     public var collectivizationFlight = 0.0
     public var industrialLabourPullM = 0.0
     public var maxMigrationShare = 0.0
+    public var passportsAfterCampaignYears = 0.0
+    public var passportMigrationCut = 0.0
 
     // Industry
     public var producerCapitalOutputRatio = 0.0
     public var consumerCapitalOutputRatio = 0.0
     public var capitalDepreciation = 0.0
     public var importedMachineryPremium = 0.0
+    public var licensedDesignPremium = 0.0
     public var capitalPerMillionRubles = 0.0
     public var tractorShareOfInvestment = 0.0
     public var tractorsPerInvestmentUnit = 0.0
     public var tractorDepreciation = 0.0
     public var urbanFoodProductivityElasticity = 0.0
     public var specialistProductivityBonus = 0.0
+    public var industryLabourElasticity = 0.0
     public var steel1928Mt = 0.0
     public var steelOutputElasticity = 0.0
+    public var steelConstructionLagYears = 0.0
     public var realWageFoodWeight = 0.0
-    public var wageSqueezePerProducerShare = 0.0
+    public var realWageConsumptionExponent = 0.0
+    public var livestockShareOfFoodBudget = 0.0
     public var consumerGoodsRuralShare = 0.0
     public var collectiveFarmGoodsCut = 0.0
+    public var famineLessonConsumerShift = 0.0
 
     // Great Depression
     public var depressionOnsetMeanYear = 0.0
@@ -183,7 +200,13 @@ public struct ModelParameters: Sendable, Equatable {
     public var exportPriceResponse = 0.0
     public var grainExportCapacityMt = 0.0
     public var hiddenFamineExportCut = 0.0
+    public var exportCutPerShortfall = 0.0
+    public var protectionMaxMarketCut = 0.0
+    public var protectionDelayYears = 0.0
+    public var protectionBuildYears = 0.0
     public var commercialCreditShare = 0.0
+    public var depressionSupplierCredit = 0.0
+    public var supplierCreditCeilingMRubles = 0.0
     public var debtServiceRate = 0.0
 
     // Foreign credit
@@ -191,6 +214,11 @@ public struct ModelParameters: Sendable, Equatable {
     public var labourGovernmentLoanBoost = 0.0
     public var franceDebtSettlementProbability = 0.0
     public var loanSizeMRubles = 0.0
+    public var germanLoanProbability = 0.0
+    public var germanLoanSizeMRubles = 0.0
+    public var germanLoanLastYear = 0.0
+    public var loanConsumerGoodsShare = 0.0
+    public var loanGrainShare = 0.0
 
     // Assassinations and succession
     public var stalin1926AttemptProbability = 0.0

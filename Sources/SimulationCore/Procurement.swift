@@ -75,7 +75,7 @@ extension Simulation {
         // The crisis: how far the state's own purchases and quotas fall short of its plan. Grain
         // sold to private traders feeds towns but escapes the plan (the state meant to displace them).
         let privateShareBeforeCoercion = state.greatTurnYear == nil ? p.privateTradeShare : 0
-        let statePurchases = scratch.voluntarySalesMt * (1 - privateShareBeforeCoercion)
+        let statePurchases = scratch.voluntarySalesMt * (1 - privateShareBeforeCoercion) + scratch.leasePaymentMt
         let shortfall = max(0, plan - statePurchases - farmQuotaTaken) / plan
         state.crisisPressure = p.crisisPressureMemory * state.crisisPressure + shortfall
 
@@ -87,9 +87,17 @@ extension Simulation {
         let floor = p.coercionFoodFloor * (scratch.individualFoodNeedMt + feedNeed) + scratch.individualSeedMt
         let aboveFloor = max(0, scratch.individualRetainedMt - floor)
         let seized: Double
-        if state.greatTurnYear == nil {
-            // Extraordinary measures aim at the plan: they close the gap, no more (1928-29).
+        let villageQuotas = Double(state.extraordinaryMeasureYears) >= p.villageQuotaAfterMeasureYears
+        if state.greatTurnYear == nil && !villageQuotas {
+            // The first extraordinary measures aim at the plan: they close the gap, no more (1928).
             seized = coercion * p.coercionExtractionShare * min(aboveFloor, plan * shortfall)
+        } else if state.greatTurnYear == nil {
+            // The next crisis brings the Ural-Siberian method (1929): villages made to accept
+            // delivery quotas on their planned harvest, the kulaks fined fivefold for failing them
+            // (seed 002 L31, L69; Davies, The Socialist Offensive, 1980).
+            let villageQuota = p.kolkhozProcurementShare * (1 - state.collectivizedShare) * plannedHarvest
+            seized = coercion * p.villageQuotaExtractionShare
+                * min(aboveFloor, max(0, villageQuota - scratch.voluntarySalesMt))
         } else {
             // After the turn individual farms owe firm deliveries on their planned harvest too,
             // enforced as far as the leadership is coercive.
@@ -99,14 +107,16 @@ extension Simulation {
                          max(0, individualQuota - scratch.voluntarySalesMt))
         }
         scratch.individualRetainedMt -= seized
+        if coercion > 0 { state.extraordinaryMeasureYears += 1 }
 
         // Private traders buy part of what is sold freely; coercion and the Great Turn drive them out.
         let privateShare = state.greatTurnYear == nil ? p.privateTradeShare * (1 - coercion) : 0
         scratch.privateSalesMt = scratch.voluntarySalesMt * privateShare
 
-        record.marketedMt = scratch.voluntarySalesMt + seized + farmQuotaTaken
+        record.marketedMt = scratch.voluntarySalesMt + scratch.leasePaymentMt + seized + farmQuotaTaken
         record.procurementMt = record.marketedMt - scratch.privateSalesMt
         record.coercion = coercion
+        scratch.procurementShortfall = max(0, plan - record.procurementMt) / plan
 
         // Trust: damaged by confiscation, slow to recover (seed 002 L69, L177).
         state.peasantTrust += p.trustRecoveryRate * (1 - state.peasantTrust) - p.coercionTrustDamage * coercion

@@ -66,6 +66,19 @@ public struct RunOutcomes: Sendable, Equatable {
     public var nepSurvived1935: Bool { (collectivizationYear ?? 9999) > 1934 }
     public var terror: Bool { terrorExecutions > 0 }
 
+    /// Steel: the mills a year's producer output built come on line `steel_construction_lag_years`
+    /// later (Magnitogorsk and Kuznetsk, begun 1929, gave full output from 1933-34), so steel
+    /// follows producer output of that many years before, against the output that built the mills
+    /// of 1928 (the 1926 level before 1927). The Terror's purge of managers and engineers hits
+    /// the mills as it hits the rest of industry.
+    static func steel(at index: Int, series: [YearRecord], parameters p: ModelParameters) -> Double {
+        let lag = Int(p.steelConstructionLagYears.rounded())
+        func builtBy(_ j: Int) -> Double { j < 0 ? p.initialProducerGoodsOutput : series[j].producerOutput }
+        let base = builtBy(1928 - YearTable.firstYear - lag)
+        return p.steel1928Mt * pow(builtBy(index - lag) / base, p.steelOutputElasticity)
+            * series[index].terrorProductivityFactor
+    }
+
     /// Finishes a run: indexes the series to 1928 = 100 and reads the outcomes off it.
     static func summarize(
         series: inout [YearRecord], events: RunEvents, state: WorldState,
@@ -81,7 +94,7 @@ public struct RunOutcomes: Sendable, Equatable {
         for i in series.indices {
             series[i].realWage = 100 * series[i].realWage / wageBase
             series[i].ruralConsumption = 100 * series[i].ruralConsumption / ruralBase
-            series[i].steelMt = p.steel1928Mt * pow(series[i].producerOutput / producerBase, p.steelOutputElasticity)
+            series[i].steelMt = steel(at: i, series: series, parameters: p)
             let r = series[i]
             o.famineDeathsRural += r.famineDeathsRuralM * 1e6
             o.famineDeathsUrban += r.famineDeathsUrbanM * 1e6

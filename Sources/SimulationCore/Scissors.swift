@@ -20,7 +20,8 @@ extension Simulation {
         state.scissors += p.scissorsAdjustmentRate * (target - state.scissors)
 
         // Consumer goods reaching the villages, relative to 1926: goods to buy close the scissors.
-        let goodsPerHead = consumerGoodsOutput * p.consumerGoodsRuralShare / state.ruralPopulationM
+        let goodsPerHead = (consumerGoodsOutput + state.importedConsumerGoodsLastYear) * p.consumerGoodsRuralShare
+            / state.ruralPopulationM
         let goodsAvailability = goodsPerHead / baseline.ruralGoodsPerHead
         let termsOfTrade = pow(goodsAvailability, p.goodsWeightInTermsOfTrade) / state.scissors
         let marketingShare = min(p.maxMarketingShare, p.baseMarketingShare
@@ -35,17 +36,22 @@ extension Simulation {
         let individualHarvest = individual * record.harvestMt
         scratch.individualSeedMt = individual * seedNeed
         scratch.individualFoodNeedMt = individual * foodNeed
-        let surplus = max(0, individualHarvest - scratch.individualSeedMt - scratch.individualFoodNeedMt)
+        var surplus = max(0, individualHarvest - scratch.individualSeedMt - scratch.individualFoodNeedMt)
+        // Leasing households owe a lease payment in grain on the assessed value of their land,
+        // whatever the terms of trade; they sell what is left of the surplus (seed 000 L1355).
+        scratch.leasePaymentMt = state.householdLeasing
+            ? min(surplus, p.householdLeasePaymentShare * individual * scratch.expectedHarvestMt) : 0
+        surplus -= scratch.leasePaymentMt
         scratch.voluntarySalesMt = marketingShare * surplus
-        scratch.individualRetainedMt = individualHarvest - scratch.voluntarySalesMt
+        scratch.individualRetainedMt = individualHarvest - scratch.voluntarySalesMt - scratch.leasePaymentMt
 
         scratch.kolkhozSeedMt = state.collectivizedShare * seedNeed
         scratch.kolkhozFoodNeedMt = state.collectivizedShare * foodNeed
         scratch.kolkhozRetainedMt = state.collectivizedShare * record.harvestMt
     }
 
-    /// Consumer-goods output this year, from last year's capital.
+    /// Consumer-goods output this year, from last year's capital and this year's townspeople.
     var consumerGoodsOutput: Double {
-        state.consumerCapital / parameters.consumerCapitalOutputRatio
+        mutating get { capacity(capital: state.consumerCapital, sector: .consumer) }
     }
 }

@@ -105,6 +105,7 @@ public struct Simulation {
         migrateAndGrowPopulation()       // Migration and population
         updateUnrest()                   // Unrest: riots, risings, regime crisis
         decideCollectivization()         // Collectivization: the Great Turn, for next year
+        considerHouseholdLeasing()       // HouseholdLeasing: the 1934 leases of seed 000, for next year
         decideAssassinationsAndSuccession() // Succession: December attempts, successors
         prepareDefence()                 // Security: arms and readiness
 
@@ -161,11 +162,19 @@ struct YearScratch {
     /// The collectivized share the year's harvest was sown under (the campaign changes it later in the year).
     var collectivizedShareAtHarvest = 0.0
     var urbanFoodPerHead = 0.0
+    /// Cattle per head of the whole population against 1926: the milk and meat there are to eat.
+    var cattlePerHeadIndex = 1.0
     var ruralFoodPerHead = 0.0
     var famineDeathRate = 0.0
     var reliefImportsMt = 0.0
     var hardCurrencyMRubles = 0.0
     var newCreditMRubles = 0.0
+    /// Consumer goods bought abroad with loans this year, output units.
+    var importedConsumerGoods = 0.0
+    /// How far the state's procurement fell short of its plan after coercion, 0 ... 1.
+    var procurementShortfall = 0.0
+    /// Grain owed by leasing households as their lease payment (seed 000's 1934 reform).
+    var leasePaymentMt = 0.0
     var investmentGoods = 0.0
     var importedCapital = 0.0
     var defenceOutput = 0.0
@@ -178,6 +187,7 @@ struct Baselines {
     var draftPower = 1.0
     var ruralGoodsPerHead = 1.0
     var realWage1928: Double?
+    var urbanConsumption1928: Double?
     var ruralConsumption1928: Double?
 }
 
@@ -190,6 +200,7 @@ struct RunEvents {
     var leaderAssassinatedLater = false
     var regimeCrisisYear: Int?
     var foreignLoans = 0
+    var germanLoan = false
     var naziTakeoverYear: Int?
     var borderWarDefeat = false
     var successions = 0

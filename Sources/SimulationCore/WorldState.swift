@@ -33,6 +33,10 @@ public struct WorldState: Sendable {
 
     // External
     public var foreignDebtMRubles: Double
+    /// Whether the debt has reached the creditors' ceiling and imports were cut to repay it.
+    public var importsCut = false
+    /// Consumer goods bought abroad last year: on sale in the villages at this year's marketing.
+    public var importedConsumerGoodsLastYear = 0.0
     public var frenchCreditOpen = false
     public var naziInPower = false
     public var japanAggressive = false
@@ -44,6 +48,15 @@ public struct WorldState: Sendable {
     /// The year forced collectivization was decided (the "Great Turn"), if it was.
     public var greatTurnYear: Int?
     public var campaignYears = 0
+    /// Years in which extraordinary measures were used: after enough of them the next crisis
+    /// brings village quotas (the Ural-Siberian method of 1929), not only a drive to close the gap.
+    public var extraordinaryMeasureYears = 0
+    /// Whether land has been leased to households (seed 000's Agrarian Household Responsibility System, 1934).
+    public var householdLeasing = false
+    /// Whether abortion has been banned (June 1936 under Stalin).
+    public var abortionBanned = false
+    /// Whether internal passports restrict the move to town (from the end of 1932 under Stalin).
+    public var internalPassports = false
     /// Whether a famine has taught the regime to keep grain reserves and relieve hunger sooner.
     public var famineLessonLearned = false
     /// Famine deaths since 1927, million: what the lesson is learned from.

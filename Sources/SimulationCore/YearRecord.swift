@@ -43,8 +43,12 @@ public struct YearRecord: Sendable, Equatable {
     public var consumerCapital = 0.0
     /// Raw levels; indexed to 1928 = 100 once the run is over.
     public var realWage = 0.0
+    /// Urban consumption per head (food and goods), raw: Allen's migration compares it with the villages'.
+    public var urbanConsumption = 0.0
     public var ruralConsumption = 0.0
     public var steelMt = 0.0
+    /// Productivity left after the Terror's purges (1 before them).
+    public var terrorProductivityFactor = 1.0
 
     // Agriculture and politics
     public var horsesM = 0.0
