@@ -25,7 +25,6 @@ extension Simulation {
         // Investment goods: arms first under threat, tractors for the fields, the rest to capital.
         let investment = producerOutput
         scratch.investmentGoods = investment
-        if state.firstYearInvestment == nil { state.firstYearInvestment = investment }
         let defenceShare = min(p.maxDefenceShare, p.defenceShareBase + p.defenceSharePerThreat * scratch.threat)
         scratch.defenceOutput = defenceShare * investment
         let tractors = p.tractorShareOfInvestment * investment

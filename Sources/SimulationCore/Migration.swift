@@ -4,9 +4,10 @@ import Foundation
 
 extension Simulation {
     /// Births and ordinary deaths; famine deaths; then the move to town: Allen's equation on the
-    /// urban/rural consumption ratio (yearly migration share = 0.01875 x ratio - 0.018375), plus
-    /// peasants fleeing collectivization and the hiring of a construction boom (seed 003 L123;
-    /// seed 004 L78). Migration moves people; it never creates them.
+    /// urban/rural consumption-per-head ratio (yearly migration share = 0.01875 x ratio -
+    /// 0.018375) for the whole period, plus peasants fleeing collectivization, held back by
+    /// internal passports from the end of 1932 (seed 003 L123; seed 004 L78). Migration moves
+    /// people; it never creates them.
     mutating func migrateAndGrowPopulation() {
         let p = parameters
         // Famine lowers births as well as raising deaths: fewer conceptions, more miscarriages,
@@ -35,8 +36,6 @@ extension Simulation {
 
         let allenShare = max(0, p.allenMigrationSlope * consumptionRatio - p.allenMigrationIntercept)
         let flight = p.collectivizationFlight * scratch.collectivizedGain
-        let firstInvestment = state.firstYearInvestment ?? scratch.investmentGoods
-        let hiring = p.industrialLabourPullM * max(0, scratch.investmentGoods / firstInvestment - 1)
         // Internal passports (December 1932) closed the towns to villagers without a job or a
         // permit, once the campaign's flood of migrants had overrun them (seed 004 L78).
         if state.leader.isStalinist && Double(state.campaignYears) >= p.passportsAfterCampaignYears {
@@ -44,7 +43,7 @@ extension Simulation {
         }
         let passports = state.internalPassports ? 1 - p.passportMigrationCut : 1
         let migrants = min(p.maxMigrationShare * state.ruralPopulationM,
-                           passports * ((allenShare + flight) * state.ruralPopulationM + hiring))
+                           passports * (allenShare + flight) * state.ruralPopulationM)
         state.ruralPopulationM -= migrants
         state.urbanPopulationM += migrants
         record.migrationM = migrants

@@ -154,7 +154,6 @@ public struct ModelParameters: Sendable, Equatable {
     public var allenMigrationIntercept = 0.0
     public var consumptionRatio1928 = 0.0
     public var collectivizationFlight = 0.0
-    public var industrialLabourPullM = 0.0
     public var maxMigrationShare = 0.0
     public var passportsAfterCampaignYears = 0.0
     public var passportMigrationCut = 0.0

@@ -218,8 +218,6 @@ extension ModelParameters {
                       "Urban to rural consumption per head in 1928"),
         ParameterSpec("collectivization_flight", \.collectivizationFlight, mechanism: "Migration", unit: "migrants per person per share", domain: .nonNegative,
                       "Peasants fleeing to towns per unit of share collectivized"),
-        ParameterSpec("industrial_labour_pull_m", \.industrialLabourPullM, mechanism: "Migration", unit: "million per year", domain: .nonNegative,
-                      "Migrants hired per unit of investment above its 1927 level"),
         ParameterSpec("max_migration_share", \.maxMigrationShare, mechanism: "Migration", unit: "share per year", domain: .unitInterval,
                       "Largest share of the villages that can move to town in a year"),
         ParameterSpec("passports_after_campaign_years", \.passportsAfterCampaignYears, mechanism: "Migration", unit: "campaign years", domain: .nonNegative,

@@ -22,8 +22,6 @@ public struct WorldState: Sendable {
     public var producerCapital: Double
     public var consumerCapital: Double
     public var armsStock: Double
-    /// Investment goods of the first simulated year, the base of the hiring pull.
-    public var firstYearInvestment: Double?
     /// Productivity lost to the Terror (persists: the purged managers and engineers are gone).
     public var terrorProductivityFactor: Double = 1
 
