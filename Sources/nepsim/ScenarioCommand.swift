@@ -52,7 +52,7 @@ struct ScenarioCommand: ParsableCommand {
                     mechanism = declaration.spec.mechanism
                     print("\n== \(mechanism)")
                 }
-                print("  \(declaration.name) = \(declaration.distribution)  [\(declaration.spec.unit)]")
+                print("  \(declaration.name) = \(declaration.valueDescription)  [\(declaration.spec.unit)]")
                 print("      \(declaration.spec.summary). Source: \(declaration.source)")
             }
         }
@@ -69,7 +69,7 @@ struct ScenarioCommand: ParsableCommand {
                     print("| parameter | value or distribution | unit | meaning | source |")
                     print("|---|---|---|---|---|")
                 }
-                let cells = [ "`\(declaration.name)`", declaration.distribution.description, declaration.spec.unit,
+                let cells = [ "`\(declaration.name)`", declaration.valueDescription, declaration.spec.unit,
                               declaration.spec.summary, declaration.source ]
                 print("| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |")
             }

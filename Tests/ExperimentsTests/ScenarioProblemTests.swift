@@ -99,6 +99,28 @@ final class ScenarioProblemTests: XCTestCase {
                         ["unknown field 'hihg' for a uniform distribution", "low, high and source", "did you mean 'high'?"])
     }
 
+    func testPlausibleRangeIsCheckedAndKept() throws {
+        let cases: [(String, ScenarioProblem.Kind, String)] = [
+            ("{ value = 0.3, plausible = [0.1, 0.2], source = \"j\" }", .outsideDomain, "outside its own plausible range"),
+            ("{ value = 0.3, plausible = [0.4, 0.2], source = \"j\" }", .invertedBounds, "needs low < high"),
+            ("{ value = 0.3, plausible = [0.1], source = \"j\" }", .wrongType, "two numbers, but found 1"),
+            ("{ value = 0.3, plausible = [0.1, 1.5], source = \"j\" }", .outsideDomain, "leaves drought_probability's domain"),
+            ("{ distribution = \"uniform\", low = 0.1, high = 0.2, plausible = [0.1, 0.2], source = \"j\" }",
+             .unknownField, "unknown field 'plausible' for a uniform distribution"),
+        ]
+        for (rhs, kind, words) in cases {
+            let (text, line) = scenario(setting: "drought_probability", to: rhs)
+            let problem = onlyProblem(kind, parsing: text, file: file)
+            XCTAssertEqual(problem?.line, line, rhs)
+            XCTAssertTrue(problem?.message.contains(words) ?? false, "\(rhs): \(problem?.message ?? "no problem")")
+        }
+        let (text, _) = scenario(setting: "drought_probability", to: "{ value = 0.3, plausible = [0.2, 0.4], source = \"j\" }")
+        let loaded = try Scenario.parse(text: text, file: file)
+        let declaration = loaded.declarations.first { $0.name == "drought_probability" }
+        XCTAssertEqual(declaration?.plausible, 0.2...0.4)
+        XCTAssertEqual(declaration?.valueDescription, "fixed(0.3) (plausible 0.2 to 0.4)")
+    }
+
     func testMissingFieldIsReported() {
         let (text, line) = scenario(setting: "harvest_trend_growth",
                                     to: "{ distribution = \"normal\", mean = 0.01, source = \"j\" }")

@@ -109,6 +109,17 @@ final class ParameterSourceTests: XCTestCase {
             }
         }
     }
+
+    /// A fixed judgement declares the range it could reasonably take, which scripts/robustness uses.
+    func testEveryFixedJudgementGivesItsPlausibleRange() throws {
+        for name in ["otl", "shot-in-the-kremlin", "peasants-enrich-yourselves"] {
+            let scenario = try TestSupport.scenario(name)
+            for declaration in scenario.declarations where declaration.distribution.isFixed
+                && declaration.source.lowercased().hasPrefix("judgement") {
+                XCTAssertNotNil(declaration.plausible, "\(name): \(declaration.name) is a fixed judgement with no `plausible = [low, high]`")
+            }
+        }
+    }
 }
 
 /// Every row of docs/data/tl-expectations.csv (what seed 000's timeline says should happen when

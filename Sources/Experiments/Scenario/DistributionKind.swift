@@ -23,9 +23,12 @@ enum DistributionKind: String, CaseIterable {
         }
     }
 
-    /// Fields that may be present: a beta's scale (default 0 ... 1), a choice's weights (default equal).
+    /// Fields that may be present: a fixed value's plausible range (`plausible = [low, high]`, what
+    /// the judgement could reasonably be; `scripts/robustness` moves it to both ends), a beta's
+    /// scale (default 0 ... 1), a choice's weights (default equal).
     var optionalFields: [String] {
         switch self {
+        case .fixed: return ["plausible"]
         case .beta: return ["low", "high"]
         case .choice: return ["weights"]
         default: return []

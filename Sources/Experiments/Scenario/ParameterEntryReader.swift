@@ -14,8 +14,9 @@ struct ParameterEntryReader {
         self.problems = problems
     }
 
-    /// The declared distribution and source, or nil when the entry has any problem.
-    mutating func read(_ node: TOMLNode) -> (distribution: Distribution, source: String)? {
+    /// The declared distribution, source and (for a fixed value) plausible range, or nil when the
+    /// entry has any problem.
+    mutating func read(_ node: TOMLNode) -> (distribution: Distribution, source: String, plausible: ClosedRange<Double>?)? {
         guard case .table(let fields) = node else {
             reportNotATable(node)
             return nil
@@ -28,8 +29,42 @@ struct ParameterEntryReader {
             problems.add(.outsideDomain, at: path, message)
             return nil
         }
+        var plausible: ClosedRange<Double>?
+        if let node = fields["plausible"], case .fixed(let value) = distribution {
+            guard let range = readPlausible(node, value: value) else { return nil }
+            plausible = range
+        }
         guard fieldsKnown, let source else { return nil }
-        return (distribution, source)
+        return (distribution, source, plausible)
+    }
+
+    /// `plausible = [low, high]`: two numbers in the parameter's domain with the value between them.
+    private mutating func readPlausible(_ node: TOMLNode, value: Double) -> ClosedRange<Double>? {
+        let at = path + ["plausible"]
+        guard let ends = readNumbers(node, at: at) else { return nil }
+        guard ends.count == 2 else {
+            problems.add(.wrongType, at: at, "expected `plausible = [low, high]`, two numbers, but found \(ends.count)")
+            return nil
+        }
+        let (low, high) = (ends[0], ends[1])
+        guard low < high else {
+            problems.add(.invertedBounds, at: at,
+                "the plausible range needs low < high, but it is [\(Distribution.format(low)), \(Distribution.format(high))]")
+            return nil
+        }
+        guard low <= value, value <= high else {
+            problems.add(.outsideDomain, at: at,
+                "the value \(Distribution.format(value)) lies outside its own plausible range"
+                + " [\(Distribution.format(low)), \(Distribution.format(high))]")
+            return nil
+        }
+        guard spec.domain.contains(low), spec.domain.contains(high) else {
+            problems.add(.outsideDomain, at: at,
+                "the plausible range [\(Distribution.format(low)), \(Distribution.format(high))] leaves \(spec.name)'s"
+                + " domain: it must be \(spec.domain.expectation)")
+            return nil
+        }
+        return low...high
     }
 
     // MARK: Entry shape
@@ -109,7 +144,7 @@ struct ParameterEntryReader {
         // Read every number first so each bad one is reported, then check the shape.
         var numbers: [String: Double] = [:]
         var ok = true
-        for key in kind.requiredFields + kind.optionalFields where key != "values" && key != "weights" {
+        for key in kind.requiredFields + kind.optionalFields where !["values", "weights", "plausible"].contains(key) {
             guard let node = fields[key] else { continue }
             if let value = readNumber(node, at: path + [key]) { numbers[key] = value } else { ok = false }
         }

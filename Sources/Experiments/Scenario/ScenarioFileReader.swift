@@ -161,7 +161,7 @@ enum ScenarioFileReader {
             if let entry {
                 file.declarations[name] = ParameterDeclaration(
                     spec: spec, distribution: entry.distribution, source: entry.source,
-                    file: file.path, line: file.locator.line(of: ["parameters", name]))
+                    file: file.path, line: file.locator.line(of: ["parameters", name]), plausible: entry.plausible)
             }
         }
     }
