@@ -24,9 +24,9 @@ extension Simulation {
         // A long-term German loan against future deliveries of grain and oil (seed 000 L294),
         // its own chance in the Rapallo years before the Nazis: small, since the Reich and its
         // central bank had no reserves to lend (Salvador79's objection, seed 000 L382).
-        let germanDraw = stream.uniform()
+        // (Drawn only in the loan's window: the core runs 100,000 times a second.)
         if !events.germanLoan, !state.naziInPower, year <= Int(p.germanLoanLastYear),
-           germanDraw < p.germanLoanProbability * openness {
+           stream.uniform() < p.germanLoanProbability * openness {
             scratch.newCreditMRubles += p.germanLoanSizeMRubles
             events.germanLoan = true
             events.foreignLoans += 1

@@ -9,9 +9,9 @@ extension Simulation {
     /// of a year for the next harvest, never where a campaign has already collectivized most farms.
     mutating func considerHouseholdLeasing() {
         let p = parameters
-        let draw = stream.uniform()
-        guard !state.householdLeasing, Double(year + 1) >= p.householdLeasingEarliestYear,
+        let propensity = p.propensities(of: state.leader).householdLeasing
+        guard propensity > 0, !state.householdLeasing, Double(year + 1) >= p.householdLeasingEarliestYear,
               state.collectivizedShare < p.campaignMajorityShare else { return }
-        if draw < p.propensities(of: state.leader).householdLeasing { state.householdLeasing = true }
+        if stream.uniform() < propensity { state.householdLeasing = true }
     }
 }

@@ -16,8 +16,8 @@ extension Simulation {
         let specialists = 1 + p.specialistProductivityBonus * leadership.openness * scratch.depressionIntensity
         let productivity = foodFactor * specialists * state.terrorProductivityFactor
 
-        let producerOutput = productivity * capacity(capital: state.producerCapital, sector: .producer)
-        let consumerOutput = productivity * capacity(capital: state.consumerCapital, sector: .consumer)
+        let producerOutput = productivity * scratch.labourPerCapitalFactor * state.producerCapital / p.producerCapitalOutputRatio
+        let consumerOutput = productivity * consumerGoodsOutput
         record.producerOutput = producerOutput
         record.terrorProductivityFactor = state.terrorProductivityFactor
         record.consumerOutput = consumerOutput
@@ -56,12 +56,14 @@ extension Simulation {
         let livestock = p.livestockShareOfFoodBudget * scratch.cattlePerHeadIndex
         let urbanFood = (1 - p.livestockShareOfFoodBudget) * scratch.urbanFoodPerHead / p.urbanGrainNeedTonnesPerPerson + livestock
         let ruralFood = (1 - p.livestockShareOfFoodBudget) * scratch.ruralFoodPerHead / p.ruralFoodNeedTonnesPerPerson + livestock
-        record.urbanConsumption = pow(max(urbanFood, 1e-3), w) * pow(urbanGoods, 1 - w)
-        record.ruralConsumption = pow(max(ruralFood, 1e-3), w) * pow(ruralGoods, 1 - w)
+        // (Geometric means in logs: one exp each instead of two pows.)
+        let logUrbanConsumption = w * log(max(urbanFood, 1e-3)) + (1 - w) * log(urbanGoods)
+        record.urbanConsumption = exp(logUrbanConsumption)
+        record.ruralConsumption = exp(w * log(max(ruralFood, 1e-3)) + (1 - w) * log(ruralGoods))
         // The real wage is consumption per worker: as it fell, families sent more members to work
         // (the waged workforce doubled 1929-33, seed 004 L78), so consumption per head fell less
         // than the wage. Wage index = consumption-per-head index ^ k.
-        record.realWage = pow(record.urbanConsumption, p.realWageConsumptionExponent)
+        record.realWage = exp(p.realWageConsumptionExponent * logUrbanConsumption)
         if year == 1928 {
             baseline.realWage1928 = record.realWage
             baseline.urbanConsumption1928 = record.urbanConsumption
@@ -69,24 +71,21 @@ extension Simulation {
         }
     }
 
-    enum IndustrySector { case producer, consumer }
-
-    /// What a sector's capital can make with this year's urban workforce, before productivity:
+    /// Output per unit of capital, before productivity, from this year's urban workforce:
     /// Cobb-Douglas in capital and labour, equal to the 1926 output at the 1926 capital and
     /// townspeople. Labour is the urban population (industry's workers came from it): migration,
-    /// famine in the towns and a labour shortage (seed 000) act on industry through it. Workers
-    /// go where the plant is: each sector's share of them follows its share of the capital.
-    mutating func capacity(capital: Double, sector: IndustrySector) -> Double {
+    /// famine in the towns and a labour shortage (seed 000) act on industry through it. Workers go
+    /// where the plant is (each sector's share of them follows its share of the capital), so each
+    /// sector makes Y = (K / capital-output ratio) x (labour per unit of all capital, against
+    /// 1926) ^ labour elasticity, one factor for both sectors. Set once a year (the capital and
+    /// the townspeople do not change between the marketing and industry steps).
+    mutating func setLabourPerCapitalFactor() {
         let p = parameters
-        let initialOutput = sector == .producer ? p.initialProducerGoodsOutput : p.initialConsumerGoodsOutput
-        let ratio = sector == .producer ? p.producerCapitalOutputRatio : p.consumerCapitalOutputRatio
-        let initialCapital = initialOutput * ratio
-        let initialTotal = p.initialProducerGoodsOutput * p.producerCapitalOutputRatio
+        let initialCapital = p.initialProducerGoodsOutput * p.producerCapitalOutputRatio
             + p.initialConsumerGoodsOutput * p.consumerCapitalOutputRatio
-        let capitalShare = (capital / (state.producerCapital + state.consumerCapital)) / (initialCapital / initialTotal)
-        let labour = p.industryLabourElasticity
-        return initialOutput * pow(capital / initialCapital, 1 - labour)
-            * pow(capitalShare * state.urbanPopulationM / p.initialUrbanPopulationM, labour)
+        let labourPerCapital = (state.urbanPopulationM / p.initialUrbanPopulationM)
+            / ((state.producerCapital + state.consumerCapital) / initialCapital)
+        scratch.labourPerCapitalFactor = pow(labourPerCapital, p.industryLabourElasticity)
     }
 
     /// Urban over rural consumption per head, for Allen's migration equation.

@@ -17,6 +17,7 @@ extension Simulation {
         let leadership = p.propensities(of: state.leader)
         // The scissors move towards the policy's target, not at once.
         let target = Simulation.scissorsTarget(leadership, parameters: p)
+        setLabourPerCapitalFactor()
         state.scissors += p.scissorsAdjustmentRate * (target - state.scissors)
 
         // Consumer goods reaching the villages, relative to 1926: goods to buy close the scissors.
@@ -50,8 +51,9 @@ extension Simulation {
         scratch.kolkhozRetainedMt = state.collectivizedShare * record.harvestMt
     }
 
-    /// Consumer-goods output this year, from last year's capital and this year's townspeople.
+    /// Consumer-goods output this year, before productivity, from last year's capital and this
+    /// year's townspeople (`setLabourPerCapitalFactor`).
     var consumerGoodsOutput: Double {
-        mutating get { capacity(capital: state.consumerCapital, sector: .consumer) }
+        mutating get { scratch.labourPerCapitalFactor * state.consumerCapital / parameters.consumerCapitalOutputRatio }
     }
 }

@@ -176,6 +176,8 @@ struct YearScratch {
     /// Grain owed by leasing households as their lease payment (seed 000's 1934 reform).
     var leasePaymentMt = 0.0
     var investmentGoods = 0.0
+    /// (Urban labour per unit of industrial capital, against 1926) ^ labour elasticity.
+    var labourPerCapitalFactor = 1.0
     var importedCapital = 0.0
     var defenceOutput = 0.0
     var terrorArrestsM = 0.0
