@@ -24,6 +24,29 @@ final class DistributionPropertyTests: XCTestCase {
         return ([1e-15, 1e-12, 1e-9, 1e-6] + grid + [1 - 1e-6, 1 - 1e-9, 1 - 1e-12]).sorted()
     }
 
+    /// The design's prepared sampler must draw exactly what the distribution's own quantile gives,
+    /// or a sweep's numbers would depend on the code path (determinism).
+    func testPreparedQuantileIsBitIdentical() {
+        let distributions: [Distribution] = [
+            .truncatedNormal(mean: 76, sd: 2, low: 72, high: 80),
+            .truncatedNormal(mean: 0.25, sd: 0.01, low: 0.23, high: 0.27),
+            .truncatedNormal(mean: 0.8, sd: 0.1, low: 0.6, high: 1.0),
+            .truncatedNormal(mean: 0, sd: 1, low: 2, high: 9),      // upper tail: not prepared
+            .truncatedNormal(mean: 0, sd: 1, low: -40, high: -3),   // lower tail: not prepared
+            .uniform(low: 0.2, high: 0.3), .beta(alpha: 18, beta: 2, low: 0, high: 1),
+            .choice(values: [2, 3, 4], weights: [1, 2, 1]),
+        ]
+        for distribution in distributions {
+            let prepared = PreparedQuantile(distribution)
+            for k in 0...1000 {
+                let u = Double(k) / 1000
+                XCTAssertEqual(prepared.quantile(u).bitPattern, distribution.quantile(u).bitPattern, "\(distribution) at u = \(u)")
+            }
+            XCTAssertEqual(prepared.quantile(1e-300).bitPattern, distribution.quantile(1e-300).bitPattern)
+            XCTAssertEqual(prepared.quantile(1 - 1e-16).bitPattern, distribution.quantile(1 - 1e-16).bitPattern)
+        }
+    }
+
     func testQuantileIsMonotoneAndInsideSupport() {
         for distribution in continuous + [.fixed(value: 3), .choice(values: [1930, 1929, 1931], weights: [3, 7, 0])] {
             var previous = -Double.infinity

@@ -27,17 +27,26 @@ enum TruncatedNormalFunctions {
             let logLower = logBeta + Foundation.log(u + (1 - u) * ratio)
             x = NormalFunctions.quantile(logLowerTail: logLower)
         } else {
-            // The interval holds the mode, so its mass is at least that of [0, min(|α|, β)]
-            // and nothing cancels; invert from whichever tail is smaller.
             let lowerAlpha = NormalFunctions.cdf(alpha)
-            let mass = NormalFunctions.cdf(beta) - lowerAlpha
-            let lower = lowerAlpha + u * mass
-            if lower <= 0.5 {
-                x = NormalFunctions.quantile(lower)
-            } else {
-                let upper = NormalFunctions.upperTail(beta) + (1 - u) * mass
-                x = -NormalFunctions.quantile(upper)
-            }
+            return centralQuantile(u, alpha: alpha, beta: beta, lowerAlpha: lowerAlpha,
+                                   mass: NormalFunctions.cdf(beta) - lowerAlpha, upperBeta: NormalFunctions.upperTail(beta))
+        }
+        return min(max(x, alpha), beta)
+    }
+
+    /// The quantile when α < 0 < β, given Φ(α), the mass Φ(β) - Φ(α) and 1 - Φ(β) (which a
+    /// prepared sampler computes once). The interval holds the mode, so its mass is at least that
+    /// of [0, min(|α|, β)] and nothing cancels; invert from whichever tail is smaller.
+    static func centralQuantile(_ u: Double, alpha: Double, beta: Double,
+                                lowerAlpha: Double, mass: Double, upperBeta: Double) -> Double {
+        if u <= 0 { return alpha }
+        if u >= 1 { return beta }
+        let x: Double
+        let lower = lowerAlpha + u * mass
+        if lower <= 0.5 {
+            x = NormalFunctions.quantile(lower)
+        } else {
+            x = -NormalFunctions.quantile(upperBeta + (1 - u) * mass)
         }
         return min(max(x, alpha), beta)
     }

@@ -26,7 +26,7 @@ public struct Scenario: Sendable {
     public let medianParameters: ModelParameters
     /// For each uncertain parameter, where to write it and how to draw it: the hot path of
     /// design points, kept free of reference-counted values.
-    let samplers: [(byteOffset: Int, distribution: Distribution)]
+    let samplers: [(byteOffset: Int, distribution: PreparedQuantile)]
 
     init(name: String, title: String, description: String, files: [String], text: String,
          declarations: [ParameterDeclaration]) {
@@ -37,7 +37,7 @@ public struct Scenario: Sendable {
         self.text = text
         self.declarations = declarations
         uncertain = declarations.filter { !$0.distribution.isFixed }
-        samplers = uncertain.map { ($0.spec.byteOffset, $0.distribution) }
+        samplers = uncertain.map { ($0.spec.byteOffset, PreparedQuantile($0.distribution)) }
         var parameters = ModelParameters()
         for declaration in declarations {
             declaration.spec.set(declaration.distribution.median, in: &parameters)
