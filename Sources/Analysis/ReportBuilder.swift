@@ -40,8 +40,9 @@ public enum ReportError: Error, Sendable, CustomStringConvertible, Equatable {
 
 // MARK: - ReportBuilder
 
-/// Computes a report's numbers in SQL, inside a read-only transaction: whatever the condition
-/// says, nothing can change.
+/// Computes a report's numbers inside a read-only transaction (whatever the condition says, nothing
+/// can change): the runs' outcomes and events are read once (`RunColumns`) and summarised in Swift,
+/// the leaders' shares and the yearly fans in SQL.
 public enum ReportBuilder {
     /// Outcomes drawn as histograms and yearly series drawn as fans.
     public static let histogramOutcomes = ["famine_deaths_total", "industrial_output_1940", "urban_population_1939_m"]
@@ -60,31 +61,30 @@ public enum ReportBuilder {
         let sweep = try StoredSweep.load(request.sweep, from: connection)
         let info = try sweepInfo(sweep.id, connection: connection)
         let selection = try Selection(sweepID: sweep.id, given: request.given, connection: connection)
-        let runs = try selection.count(connection)
-        guard runs > 0 else {
+        let columns = try selection.columns(connection)
+        guard columns.count > 0 else {
             throw ReportError.noRuns(request.given.map { "no run of sweep \(sweep.id) satisfies --given \($0)" }
                                      ?? "sweep \(sweep.id) has no stored runs yet")
         }
         var data = ReportData(
-            sweep: info, given: request.given.map(printable), runs: runs,
-            numeric: try distributions(selection, connection: connection),
-            events: try events(selection, connection: connection),
+            sweep: info, given: request.given.map(printable), runs: columns.count,
+            numeric: columns.quantiles(),
+            events: columns.eventProbabilities(),
             leaders: try leaders(selection, connection: connection),
-            histograms: try histograms(selection, connection: connection),
+            histograms: columns.histograms(),
             fans: try fans(selection, connection: connection),
             comparison: nil, generatedAt: ISO8601DateFormatter().string(from: now))
         if let event = request.splitBy {
-            data.comparison = try comparison(
+            data.comparison = comparison(
                 splitBy: event,
-                left: selection.narrowed(event: event, happened: true), leftLabel: "\(event) = true",
-                right: selection.narrowed(event: event, happened: false), rightLabel: "\(event) = false",
-                connection: connection)
+                left: columns.narrowed(event: event, happened: true), leftLabel: "\(event) = true",
+                right: columns.narrowed(event: event, happened: false), rightLabel: "\(event) = false")
         } else if let other = request.compare {
             let otherSweep = try StoredSweep.load(other, from: connection)
             let otherSelection = try Selection(sweepID: otherSweep.id, given: request.given, connection: connection)
-            data.comparison = try comparison(
-                splitBy: "sweep", left: selection, leftLabel: "sweep \(sweep.id) \(sweep.name)",
-                right: otherSelection, rightLabel: "sweep \(otherSweep.id) \(otherSweep.name)", connection: connection)
+            data.comparison = comparison(
+                splitBy: "sweep", left: columns, leftLabel: "sweep \(sweep.id) \(sweep.name)",
+                right: try otherSelection.columns(connection), rightLabel: "sweep \(otherSweep.id) \(otherSweep.name)")
         }
         return data
     }
@@ -112,16 +112,9 @@ public enum ReportBuilder {
             }
         }
 
-        /// The same runs, on one side of an event (whitelisted by the caller).
-        func narrowed(event: String, happened: Bool) -> Selection {
-            var copy = self
-            copy.whereSQL += " AND \(happened ? "" : "NOT ")r.\(event)"
-            return copy
-        }
-
-
-        func count(_ connection: PostgresConnection) throws -> Int {
-            try connection.query("SELECT count(*) AS n FROM nepsim.runs r WHERE \(whereSQL)", parameters).int(0, "n") ?? 0
+        /// The selected runs' outcomes and events, read in one pass.
+        func columns(_ connection: PostgresConnection) throws -> RunColumns {
+            try RunColumns.load(whereSQL: whereSQL, parameters: parameters, connection: connection)
         }
     }
 
@@ -150,65 +143,7 @@ public enum ReportBuilder {
         }))
     }
 
-    /// The runs' numeric outcomes unpivoted in one pass over the filtered rows (generated from the
-    /// catalog): joining the long-format view with `runs` again for the filter was a self-join of
-    /// the largest table, which stale statistics turned into a nested loop of many minutes.
-    static let numericValuesSQL: String = OutcomeCatalog.numeric.map {
-        "('\($0.name)', '\($0.unit.replacingOccurrences(of: "'", with: "''"))', r.\($0.name)::float8)"
-    }.joined(separator: ", ")
-
-    /// The events, unpivoted the same way.
-    static let eventValuesSQL: String = OutcomeCatalog.events.map { "('\($0.name)', r.\($0.name))" }.joined(separator: ", ")
-
-    /// The distributions' query: one pass over the filtered runs (a test reads its plan).
-    static func distributionsSQL(_ selection: Selection) -> String {
-        """
-            SELECT v.outcome, v.unit, count(v.value) AS n, avg(v.value) AS mean, stddev_samp(v.value) AS sd,
-                   percentile_cont(0.05) WITHIN GROUP (ORDER BY v.value) AS p05,
-                   percentile_cont(0.25) WITHIN GROUP (ORDER BY v.value) AS p25,
-                   percentile_cont(0.50) WITHIN GROUP (ORDER BY v.value) AS p50,
-                   percentile_cont(0.75) WITHIN GROUP (ORDER BY v.value) AS p75,
-                   percentile_cont(0.95) WITHIN GROUP (ORDER BY v.value) AS p95
-            FROM nepsim.runs r
-            CROSS JOIN LATERAL (VALUES \(numericValuesSQL)) AS v(outcome, unit, value)
-            WHERE \(selection.whereSQL)
-            GROUP BY v.outcome, v.unit
-"""
-    }
-
-    static func distributions(_ selection: Selection, connection: PostgresConnection) throws -> [ReportData.Quantiles] {
-        let result = try connection.query(distributionsSQL(selection), selection.parameters)
-        let byName = Dictionary(uniqueKeysWithValues: (0..<result.rows.count).map { row in
-            (result.string(row, "outcome") ?? "", ReportData.Quantiles(
-                name: result.string(row, "outcome") ?? "", unit: result.string(row, "unit") ?? "",
-                n: result.int(row, "n") ?? 0, mean: result.double(row, "mean"), sd: result.double(row, "sd"),
-                p05: result.double(row, "p05"), p25: result.double(row, "p25"), p50: result.double(row, "p50"),
-                p75: result.double(row, "p75"), p95: result.double(row, "p95")))
-        })
-        // Catalog order, so every format lists outcomes the same way.
-        return OutcomeCatalog.numeric.compactMap { byName[$0.name] }
-    }
-
-    static func events(_ selection: Selection, connection: PostgresConnection) throws -> [ReportData.Event] {
-        let result = try connection.query("""
-            SELECT c.event, c.trials, c.successes, w.lower, w.upper
-            FROM (SELECT v.event, count(*) AS trials, count(*) FILTER (WHERE v.happened) AS successes
-                  FROM nepsim.runs r
-                  CROSS JOIN LATERAL (VALUES \(eventValuesSQL)) AS v(event, happened)
-                  WHERE \(selection.whereSQL)
-                  GROUP BY v.event) c
-            CROSS JOIN LATERAL nepsim.wilson_interval(c.successes, c.trials) w
-            """, selection.parameters)
-        let byName = Dictionary(uniqueKeysWithValues: (0..<result.rows.count).map { row -> (String, ReportData.Event) in
-            let trials = result.int(row, "trials") ?? 0, successes = result.int(row, "successes") ?? 0
-            return (result.string(row, "event") ?? "", ReportData.Event(
-                name: result.string(row, "event") ?? "", successes: successes, trials: trials,
-                probability: trials > 0 ? Double(successes) / Double(trials) : 0,
-                lower: result.double(row, "lower") ?? 0, upper: result.double(row, "upper") ?? 1))
-        })
-        return OutcomeCatalog.events.compactMap { byName[$0.name] }
-    }
-
+    /// Each label's shares (who led in 1930 and 1940), by a GROUP BY per label.
     static func leaders(_ selection: Selection, connection: PostgresConnection) throws -> [String: [String: Double]] {
         var shares: [String: [String: Double]] = [:]
         for label in OutcomeCatalog.labels {
@@ -221,16 +156,6 @@ public enum ReportBuilder {
             })
         }
         return shares
-    }
-
-    static func histograms(_ selection: Selection, connection: PostgresConnection) throws -> [ReportData.Histogram] {
-        let result = try connection.query("SELECT \(histogramOutcomes.map { "r." + $0 }.joined(separator: ", ")) FROM nepsim.runs r WHERE \(selection.whereSQL)",
-                                          selection.parameters)
-        return histogramOutcomes.enumerated().map { column, name in
-            let values = result.rows.compactMap { $0[column].flatMap(Double.init) }.filter(\.isFinite)
-            let unit = OutcomeCatalog.numeric.first { $0.name == name }?.unit ?? ""
-            return histogram(name: name, unit: unit, values: values, bins: histogramBins)
-        }
     }
 
     /// Equal-width bins from the smallest to the largest value (one bin if they are equal).
@@ -276,15 +201,13 @@ public enum ReportBuilder {
 
     // MARK: Comparison
 
-    static func comparison(splitBy: String, left: Selection, leftLabel: String, right: Selection, rightLabel: String,
-                           connection: PostgresConnection) throws -> ReportData.Comparison {
-        func branch(_ selection: Selection, _ label: String) throws -> ReportData.Branch {
-            ReportData.Branch(label: label, runs: try selection.count(connection),
-                              numeric: try distributions(selection, connection: connection),
-                              events: try events(selection, connection: connection),
-                              histograms: try histograms(selection, connection: connection))
+    static func comparison(splitBy: String, left: RunColumns, leftLabel: String, right: RunColumns,
+                           rightLabel: String) -> ReportData.Comparison {
+        func branch(_ columns: RunColumns, _ label: String) -> ReportData.Branch {
+            ReportData.Branch(label: label, runs: columns.count, numeric: columns.quantiles(),
+                              events: columns.eventProbabilities(), histograms: columns.histograms())
         }
-        let a = try branch(left, leftLabel), b = try branch(right, rightLabel)
+        let a = branch(left, leftLabel), b = branch(right, rightLabel)
         var rows: [ReportData.ComparisonRow] = []
         for q in a.numeric {
             guard let r = b.numeric.first(where: { $0.name == q.name }) else { continue }

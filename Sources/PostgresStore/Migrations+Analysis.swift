@@ -268,3 +268,56 @@ extension Migrations {
         END $$;
         """)
 }
+
+// MARK: - Analysis at scale
+
+extension Migrations {
+    /// `event_probabilities` in one pass over a sweep's runs: a count per event column, then the 15
+    /// counts unpivoted, instead of unpivoting every run's 15 events (15 million rows for a sweep of
+    /// a million runs) and grouping them. Same columns, same numbers. The event list follows
+    /// `OutcomeCatalog.events` (a test in AnalysisTests fails when they drift).
+    /// The interval functions are pure, so marked parallel safe: a plpgsql function is parallel
+    /// unsafe unless it says otherwise, and that kept every query using them on one core.
+    static let eventProbabilitiesInOnePass = Migration(version: 6, name: "event_probabilities in one pass over the runs", sql: """
+        ALTER FUNCTION nepsim.normal_quantile(double precision) PARALLEL SAFE;
+        ALTER FUNCTION nepsim.wilson_interval(bigint, bigint, double precision) PARALLEL SAFE;
+        CREATE OR REPLACE VIEW nepsim.event_probabilities AS
+        SELECT c.sweep_id, e.event, c.trials, e.successes, e.successes::float8 / c.trials AS probability,
+               w.lower AS ci95_lower, w.upper AS ci95_upper
+        FROM (SELECT sweep_id, count(*) AS trials,
+                   count(*) FILTER (WHERE stalin_attempted_1926) AS stalin_attempted_1926,
+                   count(*) FILTER (WHERE stalin_died_1926) AS stalin_died_1926,
+                   count(*) FILTER (WHERE kirov_attempted_1934) AS kirov_attempted_1934,
+                   count(*) FILTER (WHERE kirov_killed_1934) AS kirov_killed_1934,
+                   count(*) FILTER (WHERE leader_assassinated) AS leader_assassinated,
+                   count(*) FILTER (WHERE forced_collectivization) AS forced_collectivization,
+                   count(*) FILTER (WHERE famine_over_100k) AS famine_over_100k,
+                   count(*) FILTER (WHERE famine_over_1m) AS famine_over_1m,
+                   count(*) FILTER (WHERE famine_over_5m) AS famine_over_5m,
+                   count(*) FILTER (WHERE terror) AS terror,
+                   count(*) FILTER (WHERE nep_survived_1935) AS nep_survived_1935,
+                   count(*) FILTER (WHERE regime_crisis) AS regime_crisis,
+                   count(*) FILTER (WHERE nazi_takeover) AS nazi_takeover,
+                   count(*) FILTER (WHERE border_war_defeat) AS border_war_defeat,
+                   count(*) FILTER (WHERE foreign_loan) AS foreign_loan
+              FROM nepsim.runs GROUP BY sweep_id) c
+        CROSS JOIN LATERAL (VALUES
+                ('stalin_attempted_1926', c.stalin_attempted_1926),
+                ('stalin_died_1926', c.stalin_died_1926),
+                ('kirov_attempted_1934', c.kirov_attempted_1934),
+                ('kirov_killed_1934', c.kirov_killed_1934),
+                ('leader_assassinated', c.leader_assassinated),
+                ('forced_collectivization', c.forced_collectivization),
+                ('famine_over_100k', c.famine_over_100k),
+                ('famine_over_1m', c.famine_over_1m),
+                ('famine_over_5m', c.famine_over_5m),
+                ('terror', c.terror),
+                ('nep_survived_1935', c.nep_survived_1935),
+                ('regime_crisis', c.regime_crisis),
+                ('nazi_takeover', c.nazi_takeover),
+                ('border_war_defeat', c.border_war_defeat),
+                ('foreign_loan', c.foreign_loan)
+            ) AS e(event, successes)
+        CROSS JOIN LATERAL nepsim.wilson_interval(e.successes, c.trials) w;
+        """)
+}

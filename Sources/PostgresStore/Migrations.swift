@@ -7,7 +7,8 @@
 /// The column lists of `runs` and `run_years` follow the simulation core's outcome catalog; a test
 /// (SweepsTests) fails if they drift apart. Adding an outcome means adding a migration.
 public enum Migrations {
-    public static let all: [Migration] = [initialSchema, analysisObjects, sweepCompletion, completionRowLock, workerFunctions]
+    public static let all: [Migration] = [initialSchema, analysisObjects, sweepCompletion, completionRowLock, workerFunctions,
+                                           eventProbabilitiesInOnePass]
 
     static let initialSchema = Migration(version: 1, name: "initial schema: sweeps, tasks, workers, runs, run_years", sql: """
         CREATE SCHEMA IF NOT EXISTS nepsim;

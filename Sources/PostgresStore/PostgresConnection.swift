@@ -112,6 +112,48 @@ public final class PostgresConnection {
         }
     }
 
+    /// Runs `COPY (...) TO STDOUT (FORMAT binary)` and hands the data to `body` as it arrives,
+    /// in the chunks libpq returns (about a row each). COPY takes no parameters: build `sql` with
+    /// `literal(_:)` for any value in it.
+    public func copyOut(_ sql: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let connection = try liveHandle(sql)
+        let start = PQexec(connection, sql)
+        guard PQresultStatus(start) == PGRES_COPY_OUT else {
+            _ = try consume(start, sql: sql, expecting: [PGRES_COPY_OUT])
+            throw PostgresError(kind: .copy, message: "COPY did not start", query: sql)
+        }
+        PQclear(start)
+        var failure: Error?
+        while true {
+            var buffer: UnsafeMutablePointer<CChar>?
+            let length = PQgetCopyData(connection, &buffer, 0)
+            if length > 0, let buffer {
+                defer { PQfreemem(buffer) }
+                if failure == nil {
+                    do { try body(UnsafeRawBufferPointer(start: buffer, count: Int(length))) } catch { failure = error }
+                }
+            } else {
+                break  // -1: done; -2: failed (the result below says why)
+            }
+        }
+        while let result = PQgetResult(connection) {
+            if PQresultStatus(result) == PGRES_COMMAND_OK { PQclear(result); continue }
+            do { _ = try consume(result, sql: sql, expecting: [PGRES_COMMAND_OK]) } catch { failure = failure ?? error }
+        }
+        if let failure { throw failure }
+    }
+
+    /// `value` as an SQL literal, quoted and escaped by libpq (NULL for nil).
+    public func literal(_ value: String?) throws(PostgresError) -> String {
+        guard let value else { return "NULL" }
+        let connection = try liveHandle("literal")
+        guard let quoted = PQescapeLiteral(connection, value, value.utf8.count) else {
+            throw PostgresError(kind: .client, message: String(cString: PQerrorMessage(connection)))
+        }
+        defer { PQfreemem(quoted) }
+        return String(cString: quoted)
+    }
+
     // MARK: COPY
 
     /// Streams binary COPY data (built with `BinaryCopyWriter`) into `COPY table (...) FROM STDIN
@@ -217,23 +259,8 @@ public final class PostgresConnection {
     }
 
     private func consume(_ result: OpaquePointer?, sql: String, expecting: [ExecStatusType]) throws(PostgresError) -> QueryResult {
-        guard let result else {
-            let message = handle.map { String(cString: PQerrorMessage($0)) } ?? "no connection"
-            throw PostgresError(kind: .connection, message: message, query: sql, database: maskedURL)
-        }
+        let result = try checked(result, sql: sql, expecting: expecting)
         defer { PQclear(result) }
-        let status = PQresultStatus(result)
-        guard expecting.contains(status) else {
-            func field(_ code: Int32) -> String? {
-                PQresultErrorField(result, code).map { String(cString: $0) }
-            }
-            let connectionBroken = handle.map { PQstatus($0) != CONNECTION_OK } ?? true
-            let message = field(diagnostic("M")) ?? String(cString: PQresultErrorMessage(result))
-            throw PostgresError(kind: connectionBroken ? .connection : .query, sqlState: field(diagnostic("C")),
-                                message: message.isEmpty ? String(cString: PQerrorMessage(handle)) : message,
-                                detail: field(diagnostic("D")), hint: field(diagnostic("H")),
-                                query: sql, database: maskedURL)
-        }
         let rowCount = Int(PQntuples(result)), columnCount = Int(PQnfields(result))
         let columns = (0..<columnCount).map { String(cString: PQfname(result, Int32($0))) }
         var rows: [[String?]] = []
@@ -246,6 +273,29 @@ public final class PostgresConnection {
         }
         let affected = Int(String(cString: PQcmdTuples(result))) ?? 0
         return QueryResult(columns: columns, rows: rows, affectedRows: affected)
+    }
+
+    /// The result if its status is one of `expecting`; otherwise it is freed and the server's
+    /// error thrown.
+    private func checked(_ result: OpaquePointer?, sql: String, expecting: [ExecStatusType]) throws(PostgresError) -> OpaquePointer {
+        guard let result else {
+            let message = handle.map { String(cString: PQerrorMessage($0)) } ?? "no connection"
+            throw PostgresError(kind: .connection, message: message, query: sql, database: maskedURL)
+        }
+        let status = PQresultStatus(result)
+        guard expecting.contains(status) else {
+            func field(_ code: Int32) -> String? {
+                PQresultErrorField(result, code).map { String(cString: $0) }
+            }
+            defer { PQclear(result) }
+            let connectionBroken = handle.map { PQstatus($0) != CONNECTION_OK } ?? true
+            let message = field(diagnostic("M")) ?? String(cString: PQresultErrorMessage(result))
+            throw PostgresError(kind: connectionBroken ? .connection : .query, sqlState: field(diagnostic("C")),
+                                message: message.isEmpty ? String(cString: PQerrorMessage(handle)) : message,
+                                detail: field(diagnostic("D")), hint: field(diagnostic("H")),
+                                query: sql, database: maskedURL)
+        }
+        return result
     }
 }
 

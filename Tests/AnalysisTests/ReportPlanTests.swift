@@ -3,20 +3,76 @@ import Foundation
 import PostgresStore
 import XCTest
 
-/// The report's distribution query reads `nepsim.runs` once, however the runs are filtered: the
-/// old form joined the long-format view with `runs` again, a self-join that stale statistics made
-/// a nested loop of many minutes on a large table.
+/// The report reads `nepsim.runs` once, however the runs are filtered (an older form joined the
+/// long-format view with `runs` again, a self-join that stale statistics made a nested loop of many
+/// minutes on a large table), and its statistics computed in Swift are the SQL views' numbers.
 final class ReportPlanTests: XCTestCase {
     func testDistributionsScanTheRunsOnce() throws {
         let (_, sweepID) = try AnalysisFixture.sweep()
         let db = try AnalysisFixture.connection()
         for given in [nil, "terror and famine_deaths_total > 1000"] as [String?] {
             let selection = try ReportBuilder.Selection(sweepID: sweepID, given: given, connection: db)
-                .narrowed(event: "stalin_died_1926", happened: true)
-            let plan = try db.query("EXPLAIN (FORMAT JSON) " + ReportBuilder.distributionsSQL(selection), selection.parameters)
+            let plan = try db.query("EXPLAIN (FORMAT JSON) " + RunColumns.selectSQL(whereSQL: selection.whereSQL),
+                                    selection.parameters)
             let text = plan.rows.compactMap { $0[0] }.joined()
             let scans = text.components(separatedBy: "\"Relation Name\": \"runs\"").count - 1
             XCTAssertEqual(scans, 1, "nepsim.runs is read \(scans) times for --given \(given ?? "none")")
+        }
+    }
+
+    func testSwiftStatisticsAreTheViewsNumbers() throws {
+        let (_, sweepID) = try AnalysisFixture.sweep()
+        let db = try AnalysisFixture.connection()
+        try db.query("BEGIN")
+        defer { _ = try? db.query("ROLLBACK") }
+        let columns = try ReportBuilder.Selection(sweepID: sweepID, given: nil, connection: db).columns(db)
+        let views = try db.query("SELECT outcome, n, mean, sd, p05, p25, p50, p75, p95 FROM nepsim.outcome_distributions WHERE sweep_id = $1",
+                                 [String(sweepID)])
+        let quantiles = Dictionary(uniqueKeysWithValues: columns.quantiles().map { ($0.name, $0) })
+        XCTAssertEqual(views.rows.count, quantiles.count)
+        func close(_ a: Double?, _ b: Double?, _ what: String) {
+            guard let a, let b else { return XCTAssertEqual(a == nil, b == nil, what) }
+            XCTAssertEqual(a, b, accuracy: 1e-9 * max(1, abs(b)), what)
+        }
+        for row in views.rows.indices {
+            let name = views.string(row, "outcome") ?? ""
+            guard let q = quantiles[name] else { XCTFail("no \(name) in the report"); continue }
+            XCTAssertEqual(q.n, views.int(row, "n"), name)
+            close(q.mean, views.double(row, "mean"), "\(name) mean")
+            close(q.sd, views.double(row, "sd"), "\(name) sd")
+            for (value, column) in [(q.p05, "p05"), (q.p25, "p25"), (q.p50, "p50"), (q.p75, "p75"), (q.p95, "p95")] {
+                close(value, views.double(row, column), "\(name) \(column)")
+            }
+        }
+        let probabilities = try db.query("SELECT event, successes, trials, ci95_lower, ci95_upper FROM nepsim.event_probabilities WHERE sweep_id = $1",
+                                         [String(sweepID)])
+        let events = Dictionary(uniqueKeysWithValues: columns.eventProbabilities().map { ($0.name, $0) })
+        XCTAssertEqual(probabilities.rows.count, events.count)
+        for row in probabilities.rows.indices {
+            let name = probabilities.string(row, "event") ?? ""
+            XCTAssertEqual(events[name]?.successes, probabilities.int(row, "successes"), name)
+            XCTAssertEqual(events[name]?.trials, probabilities.int(row, "trials"), name)
+            close(events[name]?.lower, probabilities.double(row, "ci95_lower"), "\(name) lower")
+            close(events[name]?.upper, probabilities.double(row, "ci95_upper"), "\(name) upper")
+        }
+    }
+
+    /// Quantiles by selection equal those of a full sort, with ties, duplicates and one value.
+    func testOrderStatisticsMatchSorting() {
+        var generator = SystemRandomNumberGenerator()
+        for n in [1, 2, 3, 10, 101, 1000, 4096] {
+            for duplicates in [false, true] {
+                let values = (0..<n).map { _ in duplicates ? Double(Int.random(in: 0..<5, using: &generator)) : Double.random(in: -1e6...1e6, using: &generator) }
+                let sorted = values.sorted()
+                var work = values
+                let probabilities = [0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0]
+                let selected = OrderStatistics.quantiles(&work, probabilities)
+                for (q, value) in zip(probabilities, selected) {
+                    let position = q * Double(n - 1), lower = Int(position.rounded(.down)), upper = min(lower + 1, n - 1)
+                    let expected = sorted[lower] + (position - Double(lower)) * (sorted[upper] - sorted[lower])
+                    XCTAssertEqual(value, expected, "n \(n), q \(q)")
+                }
+            }
         }
     }
 }
