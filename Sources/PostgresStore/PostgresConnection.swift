@@ -112,61 +112,13 @@ public final class PostgresConnection {
         }
     }
 
-    /// Runs `COPY (...) TO STDOUT (FORMAT binary)` and hands the data to `body` as it arrives,
-    /// in the chunks libpq returns (about a row each). COPY takes no parameters: build `sql` with
-    /// `literal(_:)` for any value in it.
-    public func copyOut(_ sql: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        let connection = try liveHandle(sql)
-        let start = PQexec(connection, sql)
-        guard PQresultStatus(start) == PGRES_COPY_OUT else {
-            _ = try consume(start, sql: sql, expecting: [PGRES_COPY_OUT])
-            throw PostgresError(kind: .copy, message: "COPY did not start", query: sql)
-        }
-        PQclear(start)
-        var failure: Error?
-        while true {
-            var buffer: UnsafeMutablePointer<CChar>?
-            let length = PQgetCopyData(connection, &buffer, 0)
-            if length > 0, let buffer {
-                defer { PQfreemem(buffer) }
-                if failure == nil {
-                    do { try body(UnsafeRawBufferPointer(start: buffer, count: Int(length))) } catch { failure = error }
-                }
-            } else {
-                break  // -1: done; -2: failed (the result below says why)
-            }
-        }
-        while let result = PQgetResult(connection) {
-            if PQresultStatus(result) == PGRES_COMMAND_OK { PQclear(result); continue }
-            do { _ = try consume(result, sql: sql, expecting: [PGRES_COMMAND_OK]) } catch { failure = failure ?? error }
-        }
-        if let failure { throw failure }
-    }
-
-    /// `value` as an SQL literal, quoted and escaped by libpq (NULL for nil).
-    public func literal(_ value: String?) throws(PostgresError) -> String {
-        guard let value else { return "NULL" }
-        let connection = try liveHandle("literal")
-        guard let quoted = PQescapeLiteral(connection, value, value.utf8.count) else {
-            throw PostgresError(kind: .client, message: String(cString: PQerrorMessage(connection)))
-        }
-        defer { PQfreemem(quoted) }
-        return String(cString: quoted)
-    }
-
     // MARK: COPY
 
     /// Streams binary COPY data (built with `BinaryCopyWriter`) into `COPY table (...) FROM STDIN
     /// (FORMAT binary)`. Returns the number of rows the server stored.
     @discardableResult
     public func copyIn(_ sql: String, data: [UInt8]) throws(PostgresError) -> Int {
-        let connection = try liveHandle(sql)
-        let start = PQexec(connection, sql)
-        guard PQresultStatus(start) == PGRES_COPY_IN else {
-            _ = try consume(start, sql: sql, expecting: [PGRES_COPY_IN])
-            throw PostgresError(kind: .copy, message: "COPY did not start", query: sql)
-        }
-        PQclear(start)
+        let connection = try startCopy(sql, expecting: PGRES_COPY_IN)
         let chunk = 1 << 20
         var offset = 0
         var sent = true
@@ -201,6 +153,54 @@ public final class PostgresConnection {
                                 message: failure.message, detail: failure.detail, hint: failure.hint, query: sql)
         }
         return rows
+    }
+
+    /// Runs `COPY (...) TO STDOUT (FORMAT binary)` and hands the data to `body` as it arrives,
+    /// in the chunks libpq returns (about a row each). COPY takes no parameters: build `sql` with
+    /// `literal(_:)` for any value in it.
+    public func copyOut(_ sql: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let connection = try startCopy(sql, expecting: PGRES_COPY_OUT)
+        var failure: Error?
+        while true {
+            var buffer: UnsafeMutablePointer<CChar>?
+            let length = PQgetCopyData(connection, &buffer, 0)
+            if length > 0, let buffer {
+                defer { PQfreemem(buffer) }
+                if failure == nil {
+                    do { try body(UnsafeRawBufferPointer(start: buffer, count: Int(length))) } catch { failure = error }
+                }
+            } else {
+                break  // -1: done; -2: failed (the result below says why)
+            }
+        }
+        while let result = PQgetResult(connection) {
+            if PQresultStatus(result) == PGRES_COMMAND_OK { PQclear(result); continue }
+            do { _ = try consume(result, sql: sql, expecting: [PGRES_COMMAND_OK]) } catch { failure = failure ?? error }
+        }
+        if let failure { throw failure }
+    }
+
+    /// `value` as an SQL literal, quoted and escaped by libpq (NULL for nil).
+    public func literal(_ value: String?) throws(PostgresError) -> String {
+        guard let value else { return "NULL" }
+        let connection = try liveHandle("literal")
+        guard let quoted = PQescapeLiteral(connection, value, value.utf8.count) else {
+            throw PostgresError(kind: .client, message: String(cString: PQerrorMessage(connection)))
+        }
+        defer { PQfreemem(quoted) }
+        return String(cString: quoted)
+    }
+
+    /// Sends a COPY statement and checks the server entered the COPY state it should.
+    private func startCopy(_ sql: String, expecting state: ExecStatusType) throws(PostgresError) -> OpaquePointer {
+        let connection = try liveHandle(sql)
+        let start = PQexec(connection, sql)
+        guard PQresultStatus(start) == state else {
+            _ = try consume(start, sql: sql, expecting: [state])
+            throw PostgresError(kind: .copy, message: "COPY did not start", query: sql)
+        }
+        PQclear(start)
+        return connection
     }
 
     // MARK: LISTEN / NOTIFY
