@@ -72,7 +72,7 @@ public enum ReportBuilder {
             events: columns.eventProbabilities(),
             leaders: try leaders(selection, connection: connection),
             histograms: columns.histograms(),
-            fans: try fans(selection, connection: connection),
+            fans: try fans(selection, selectedRuns: columns.count, connection: connection),
             comparison: nil, generatedAt: ISO8601DateFormatter().string(from: now))
         if let event = request.splitBy {
             data.comparison = comparison(
@@ -114,7 +114,19 @@ public enum ReportBuilder {
 
         /// The selected runs' outcomes and events, read in one pass.
         func columns(_ connection: PostgresConnection) throws -> RunColumns {
-            try RunColumns.load(whereSQL: whereSQL, parameters: parameters, connection: connection)
+            try RunColumns.load(inlinedWhereSQL: try inlinedWhereSQL(connection), connection: connection)
+        }
+
+        /// `whereSQL` with its parameters written in as literals quoted by libpq, for COPY (which
+        /// takes no parameters). The placeholders are the only `$` in the generated SQL (values
+        /// are never spliced into it), and the highest is replaced first so $1 cannot eat the
+        /// start of $12.
+        func inlinedWhereSQL(_ connection: PostgresConnection) throws -> String {
+            var sql = whereSQL
+            for index in parameters.indices.reversed() {
+                sql = sql.replacingOccurrences(of: "$\(index + 1)", with: try connection.literal(parameters[index]))
+            }
+            return sql
         }
     }
 
@@ -172,30 +184,40 @@ public enum ReportBuilder {
         return ReportData.Histogram(outcome: name, unit: unit, edges: (0...bins).map { low + Double($0) * width }, counts: counts)
     }
 
-    static func fans(_ selection: Selection, connection: PostgresConnection) throws -> [ReportData.Fan] {
-        let result = try connection.query("""
-            SELECT s.series, y.year,
-                   percentile_cont(0.05) WITHIN GROUP (ORDER BY s.value) AS p05,
-                   percentile_cont(0.25) WITHIN GROUP (ORDER BY s.value) AS p25,
-                   percentile_cont(0.50) WITHIN GROUP (ORDER BY s.value) AS p50,
-                   percentile_cont(0.75) WITHIN GROUP (ORDER BY s.value) AS p75,
-                   percentile_cont(0.95) WITHIN GROUP (ORDER BY s.value) AS p95
-            FROM nepsim.run_years y
-            CROSS JOIN LATERAL (VALUES ('harvest_mt', y.harvest_mt), ('procurement_mt', y.procurement_mt),
-                                       ('famine_deaths', y.famine_deaths),
-                                       ('industrial_output', y.producer_output + y.consumer_output)) AS s(series, value)
-            WHERE y.sweep_id = $1
-              AND (y.point, y.replication) IN (SELECT r.point, r.replication FROM nepsim.runs r WHERE \(selection.whereSQL))
-            GROUP BY s.series, y.year
-            ORDER BY s.series, y.year
-            """, selection.parameters)
+    /// Fan charts read the yearly rows of at most about this many runs: every k-th design point
+    /// when a selection holds more (a sample the report names); all other numbers use every run.
+    public static let fanRunLimit = 100_000
+
+    /// Quantiles of the fan series year by year, from the selected runs' yearly rows read by
+    /// binary COPY (empty when the sweep stored no series).
+    static func fans(_ selection: Selection, selectedRuns: Int, connection: PostgresConnection) throws -> [ReportData.Fan] {
+        let step = max(1, (selectedRuns + fanRunLimit - 1) / fanRunLimit)
+        let sample = step > 1 ? " AND r.point % \(step) = 0" : ""
+        let sql = """
+            COPY (SELECT y.year::float8, y.harvest_mt::float8, y.procurement_mt::float8, y.famine_deaths::float8,
+                         (y.producer_output + y.consumer_output)::float8
+                  FROM nepsim.run_years y JOIN nepsim.runs r USING (sweep_id, point, replication)
+                  WHERE \(try selection.inlinedWhereSQL(connection))\(sample)) TO STDOUT (FORMAT binary)
+            """
+        var reader = BinaryCopyReader(doubleColumns: 1 + fanSeries.count, boolColumns: 0)
+        try connection.copyOut(sql) { try reader.consume($0) }
+        try reader.finish()
+        let years = reader.doubles[0]
+        guard let first = years.min() else { return [] }
+        let runs = years.reduce(0) { $0 + ($1 == first ? 1 : 0) }
+        let rowsByYear = Dictionary(grouping: years.indices, by: { Int(years[$0]) })
+        let sortedYears = rowsByYear.keys.sorted()
         let units = ["harvest_mt": "Mt", "procurement_mt": "Mt", "famine_deaths": "persons", "industrial_output": "output units (1928 about 100)"]
-        return fanSeries.compactMap { series in
-            let rows = result.rows.indices.filter { result.string($0, "series") == series }
-            guard !rows.isEmpty else { return nil }
-            func column(_ name: String) -> [Double] { rows.map { result.double($0, name) ?? .nan } }
-            return ReportData.Fan(series: series, unit: units[series] ?? "", years: rows.map { result.int($0, "year") ?? 0 },
-                                  p05: column("p05"), p25: column("p25"), p50: column("p50"), p75: column("p75"), p95: column("p95"))
+        return fanSeries.enumerated().map { column, series in
+            var bands: [[Double]] = Array(repeating: [], count: 5)
+            for year in sortedYears {
+                var values = rowsByYear[year]!.map { reader.doubles[1 + column][$0] }.filter { !$0.isNaN }
+                let q = values.isEmpty ? Array(repeating: Double.nan, count: 5)
+                    : OrderStatistics.quantiles(&values, [0.05, 0.25, 0.5, 0.75, 0.95])
+                for band in 0..<5 { bands[band].append(q[band]) }
+            }
+            return ReportData.Fan(series: series, unit: units[series] ?? "", years: sortedYears, runs: runs,
+                                  sampledEvery: step, p05: bands[0], p25: bands[1], p50: bands[2], p75: bands[3], p95: bands[4])
         }
     }
 

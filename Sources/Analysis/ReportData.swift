@@ -66,6 +66,10 @@ public struct ReportData: Codable, Sendable {
         public var series: String
         public var unit: String
         public var years: [Int]
+        /// The runs whose years it is drawn from: all selected runs, or (when `sampledEvery` > 1)
+        /// those of every k-th design point, at most about `ReportBuilder.fanRunLimit`.
+        public var runs: Int
+        public var sampledEvery: Int
         public var p05: [Double]
         public var p25: [Double]
         public var p50: [Double]
@@ -120,4 +124,14 @@ public struct ReportData: Codable, Sendable {
     public var fans: [Fan]
     public var comparison: Comparison?
     public var generatedAt: String
+}
+
+extension ReportData {
+    /// ", over 100,000 of 1,000,000 runs (every 10th design point)" when the fan charts were drawn
+    /// from a sample of the selected runs; empty when they use every run.
+    public var fanSampleNote: String {
+        guard let fan = fans.first, fan.sampledEvery > 1 else { return "" }
+        return ", over \(groupThousands(Double(fan.runs))) of \(groupThousands(Double(runs))) runs"
+            + " (every \(fan.sampledEvery)th design point)"
+    }
 }

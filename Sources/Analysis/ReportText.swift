@@ -40,7 +40,7 @@ public enum ReportText {
         }
         if !data.fans.isEmpty {
             lines.append("")
-            lines.append("Yearly medians (p05-p95)")
+            lines.append("Yearly medians (p05-p95)" + data.fanSampleNote)
             for fan in data.fans {
                 lines.append("  " + fan.series + " (" + fan.unit + ")")
                 for (i, year) in fan.years.enumerated() {

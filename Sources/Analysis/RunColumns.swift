@@ -17,17 +17,11 @@ struct RunColumns {
     var events: [[Bool]]
     var count: Int { events.first?.count ?? numeric.first?.count ?? 0 }
 
-    /// Reads the runs `whereSQL` selects (over alias `r`, with its parameters `$1`, `$2`, ...) by
-    /// binary COPY. COPY takes no parameters, so they are written into the statement as literals
-    /// quoted by libpq.
-    static func load(whereSQL: String, parameters: [String?], connection: PostgresConnection) throws -> RunColumns {
-        var inlined = whereSQL
-        // Highest first, so $1 does not eat the start of $12.
-        for index in parameters.indices.reversed() {
-            inlined = inlined.replacingOccurrences(of: "$\(index + 1)", with: try connection.literal(parameters[index]))
-        }
+    /// Reads the runs `whereSQL` selects (over alias `r`, its values written in as literals: COPY
+    /// takes no parameters; see `ReportBuilder.Selection.inlinedWhereSQL`) by binary COPY.
+    static func load(inlinedWhereSQL whereSQL: String, connection: PostgresConnection) throws -> RunColumns {
         var reader = BinaryCopyReader(doubleColumns: OutcomeCatalog.numeric.count, boolColumns: OutcomeCatalog.events.count)
-        try connection.copyOut("COPY (\(selectSQL(whereSQL: inlined))) TO STDOUT (FORMAT binary)") { try reader.consume($0) }
+        try connection.copyOut("COPY (\(selectSQL(whereSQL: whereSQL))) TO STDOUT (FORMAT binary)") { try reader.consume($0) }
         try reader.finish()
         return RunColumns(numeric: reader.doubles, events: reader.bools)
     }

@@ -75,7 +75,7 @@ enum HTMLReportFixtures {
     /// A fan whose quantiles spread around `median` by ±8% (50%) and ±20% (90%).
     static func fan(_ series: String, _ unit: String, median: (Int) -> Double) -> ReportData.Fan {
         let medians = years.map(median)
-        return .init(series: series, unit: unit, years: years,
+        return .init(series: series, unit: unit, years: years, runs: 2000, sampledEvery: 1,
                      p05: medians.map { $0 * 0.8 }, p25: medians.map { $0 * 0.92 }, p50: medians,
                      p75: medians.map { $0 * 1.08 }, p95: medians.map { $0 * 1.2 })
     }

@@ -198,7 +198,7 @@ final class HTMLReportTests: XCTestCase {
         data.histograms[1].edges[3] = .infinity
         data.fans[0].p50[5] = .nan
         data.fans[1].p95.removeLast(4) // ragged: the fan stops at 1936
-        data.fans[2] = .init(series: "famine_deaths", unit: "persons", years: [1932], p05: [.nan], p25: [1], p50: [2], p75: [3], p95: [4])
+        data.fans[2] = .init(series: "famine_deaths", unit: "persons", years: [1932], runs: 1, sampledEvery: 1, p05: [.nan], p25: [1], p50: [2], p75: [3], p95: [4])
         let html = HTMLReport.render(data)
         for word in ["nan", "NaN", "inf"] {
             XCTAssertFalse(html.components(separatedBy: ">").contains { $0.hasPrefix(word) }, "no \(word) printed")
@@ -215,7 +215,7 @@ final class HTMLReportTests: XCTestCase {
 
     func testOnlyOneYearStillDrawsAFan() throws {
         var data = HTMLReportFixtures.report()
-        data.fans = [.init(series: "harvest_mt", unit: "Mt", years: [1927], p05: [60], p25: [66], p50: [70], p75: [74], p95: [80])]
+        data.fans = [.init(series: "harvest_mt", unit: "Mt", years: [1927], runs: 1, sampledEvery: 1, p05: [60], p25: [66], p50: [70], p75: [74], p95: [80])]
         let svg = try XCTUnwrap(Self.charts(in: HTMLReport.render(data))["fan:harvest_mt"])
         XCTAssertEqual(Self.occurrences(of: "<rect x=", in: svg) - 2, 2, "two band boxes beside the two legend swatches")
         XCTAssertTrue(svg.contains(">1927</text>"))
