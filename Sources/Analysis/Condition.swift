@@ -17,7 +17,7 @@ public struct Condition: Sendable, Equatable {
 
     /// Parses and compiles `text`. Columns are checked against `nepsim.runs`; parameter names
     /// against `parameterNames` (the sweep's drawn parameters). `alias` prefixes run columns.
-    public static func compile(_ text: String, parameterNames: Set<String>, firstParameter: Int, alias: String = "r")
+    public static func compile(_ text: String, parameterNames: [String], firstParameter: Int, alias: String = "r")
         throws(ConditionError) -> Condition
     {
         var parser = ConditionParser(text: text, parameterNames: parameterNames, firstParameter: firstParameter, alias: alias)
@@ -57,7 +57,8 @@ struct ConditionParser {
     }
 
     let text: String
-    let parameterNames: Set<String>
+    /// The sweep's drawn parameters, in the order of `runs.param_values`.
+    let parameterNames: [String]
     let alias: String
     var parameters: [String?] = []
     let firstParameter: Int
@@ -67,13 +68,13 @@ struct ConditionParser {
     /// Columns of nepsim.runs a condition may use, with their kinds.
     static let columns: [String: Kind] = {
         var columns: [String: Kind] = ["point": .number, "replication": .number]
-        for (name, type) in ResultsLayout.runColumns where name != "params" && name != "worker_id" {
+        for (name, type) in ResultsLayout.runColumns where name != "param_values" && name != "worker_id" {
             columns[name] = type == "boolean" ? .boolean : type == "text" ? .text : .number
         }
         return columns
     }()
 
-    init(text: String, parameterNames: Set<String>, firstParameter: Int, alias: String) {
+    init(text: String, parameterNames: [String], firstParameter: Int, alias: String) {
         self.text = text
         self.parameterNames = parameterNames
         self.firstParameter = firstParameter
@@ -193,12 +194,13 @@ struct ConditionParser {
             }
             if lower.hasPrefix("params.") {
                 let name = String(word.dropFirst("params.".count))
-                guard parameterNames.contains(name) else {
+                guard let index = parameterNames.firstIndex(of: name) else {
                     let known = parameterNames.sorted().prefix(8).joined(separator: ", ")
                     throw error("no drawn parameter '\(name)' in this sweep (it draws: \(known)\(parameterNames.count > 8 ? ", ..." : ""))",
                                 at: position)
                 }
-                return Operand(sql: "(\(alias).params ->> \(bind(name, cast: "text")))::float8", kind: .number,
+                // param_values is aligned with the sweep's uncertain_parameters (1-based).
+                return Operand(sql: "\(alias).param_values[\(index + 1)]", kind: .number,
                                isColumn: true, description: word)
             }
             guard let kind = ConditionParser.columns[lower] else {

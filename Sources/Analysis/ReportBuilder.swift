@@ -100,10 +100,12 @@ public enum ReportBuilder {
 
         init(sweepID: Int64, given: String?, connection: PostgresConnection) throws {
             self.sweepID = sweepID
-            let names = try connection.query("SELECT unnest(uncertain_parameters) AS name FROM nepsim.sweeps WHERE sweep_id = $1",
-                                             [String(sweepID)]).rows.compactMap { $0[0] }
+            let names = try connection.query("""
+                SELECT u.name FROM nepsim.sweeps s, unnest(s.uncertain_parameters) WITH ORDINALITY AS u(name, position)
+                WHERE s.sweep_id = $1 ORDER BY u.position
+                """, [String(sweepID)]).rows.compactMap { $0[0] }
             if let given {
-                let condition = try Condition.compile(given, parameterNames: Set(names), firstParameter: 2)
+                let condition = try Condition.compile(given, parameterNames: names, firstParameter: 2)
                 whereSQL = "r.sweep_id = $1 AND \(condition.sql)"
                 parameters = [String(sweepID)] + condition.parameters
             } else {

@@ -61,6 +61,22 @@ public struct BinaryCopyWriter: Sendable {
         bytes.append(contentsOf: utf8)
     }
 
+    /// float8[] (a one-dimensional array of double precision, lower bound 1, no NULLs): the
+    /// array header (dimensions, null flag, element type OID 701, length, lower bound), then each
+    /// element with its length. Thirteen bytes a value, against twenty or more as jsonb text.
+    public mutating func doubleArray(_ values: [Double]) {
+        append(UInt32(20 + 12 * values.count))
+        append(UInt32(1))    // dimensions
+        append(UInt32(0))    // no NULL elements
+        append(UInt32(701))  // float8
+        append(UInt32(values.count))
+        append(UInt32(1))    // lower bound
+        for value in values {
+            append(UInt32(8))
+            append(value.bitPattern)
+        }
+    }
+
     /// jsonb: a version byte (1) and the JSON text.
     public mutating func jsonb(_ json: String) {
         let utf8 = Array(json.utf8)

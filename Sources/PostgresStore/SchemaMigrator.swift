@@ -66,8 +66,9 @@ public enum SchemaMigrator {
 
     /// Applies every migration the database lacks, each in its own transaction, holding an
     /// advisory lock so two processes cannot migrate at once. Returns the versions applied.
+    /// `upTo` stops at a version (for testing an upgrade from an older schema).
     @discardableResult
-    public static func migrate(_ connection: PostgresConnection) throws -> [Int] {
+    public static func migrate(_ connection: PostgresConnection, upTo lastVersion: Int = .max) throws -> [Int] {
         if case .newer = try status(connection) {
             throw SchemaMismatch(status: try status(connection), database: connection.maskedURL)
         }
@@ -84,7 +85,7 @@ public enum SchemaMigrator {
                 );
                 """)
             let done = Set(try connection.query("SELECT version FROM nepsim.schema_migrations").rows.compactMap { $0[0].flatMap(Int.init) })
-            for migration in Migrations.all where !done.contains(migration.version) {
+            for migration in Migrations.all where !done.contains(migration.version) && migration.version <= lastVersion {
                 try connection.execute(script: migration.sql)
                 try connection.query("INSERT INTO nepsim.schema_migrations (version, name) VALUES ($1, $2)",
                                      [String(migration.version), migration.name])

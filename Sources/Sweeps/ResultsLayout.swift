@@ -12,7 +12,7 @@ public enum ResultsLayout {
         OutcomeCatalog.numeric.map { ($0.name, $0.isWholeNumber ? "integer" : "double precision") }
         + OutcomeCatalog.labels.map { ($0.name, "text") }
         + OutcomeCatalog.events.map { ($0.name, "boolean") }
-        + [("params", "jsonb"), ("worker_id", "text")]
+        + [("worker_id", "text"), ("param_values", "double precision[]")]
 
     /// Columns of `nepsim.run_years` after (sweep_id, point, replication, year, leader).
     public static let yearColumns: [(name: String, type: String)] =
@@ -27,7 +27,7 @@ public enum ResultsLayout {
     /// Appends one run to a COPY payload for `nepsim.runs`.
     public static func appendRun(
         _ writer: inout BinaryCopyWriter, sweepID: Int64, point: UInt64, replication: UInt32,
-        outcomes: RunOutcomes, paramsJSON: String, workerID: String
+        outcomes: RunOutcomes, parameterValues: [Double], workerID: String
     ) {
         writer.startRow(fields: 3 + runColumns.count)
         writer.int64(sweepID)
@@ -43,8 +43,8 @@ public enum ResultsLayout {
         }
         for label in OutcomeCatalog.labels { writer.text(label.label(outcomes)) }
         for event in OutcomeCatalog.events { writer.bool(event.happened(outcomes)) }
-        writer.jsonb(paramsJSON)
         writer.text(workerID)
+        writer.doubleArray(parameterValues)
     }
 
     /// Appends a run's yearly records to a COPY payload for `nepsim.run_years`.
@@ -60,16 +60,6 @@ public enum ResultsLayout {
             writer.text(record.leader.label)
             for definition in OutcomeCatalog.series { writer.double(definition.value(record)) }
         }
-    }
-
-    /// The drawn values of the uncertain parameters as a JSON object (shortest round-trip digits).
-    public static func paramsJSON(names: [String], values: [Double]) -> String {
-        var json = "{"
-        for (i, (name, value)) in zip(names, values).enumerated() {
-            if i > 0 { json += "," }
-            json += "\"\(name)\":" + (value.isFinite ? value.description : "null")
-        }
-        return json + "}"
     }
 
     /// Whether every number of a run is finite: a run that is not is a bug or a poisoned

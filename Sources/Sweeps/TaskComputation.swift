@@ -39,8 +39,7 @@ enum TaskComputation {
         let count = task.runCount
         var outcomes = [RunOutcomes](repeating: RunOutcomes(), count: count)
         var series = [[YearRecord]](repeating: [], count: sweep.storeSeries ? count : 0)
-        var params = [String](repeating: "", count: count)
-        let names = plan.scenario.uncertain.map(\.name)
+        var params = [[Double]](repeating: [], count: count)
         let specs = plan.scenario.uncertain.map(\.spec)
         outcomes.withUnsafeMutableBufferPointer { outcomeBuffer in
             series.withUnsafeMutableBufferPointer { seriesBuffer in
@@ -51,7 +50,7 @@ enum TaskComputation {
                     InProcessBatch.forEachRun(plan: plan, runs: task.firstRun..<(task.firstRun + count),
                                               replications: sweep.replications, threads: threads) { offset, parameters, outcomes, yearly in
                         outcomeOut[offset] = outcomes
-                        paramsOut[offset] = ResultsLayout.paramsJSON(names: names, values: specs.map { $0.value(in: parameters) })
+                        paramsOut[offset] = specs.map { $0.value(in: parameters) }
                         if !seriesOut.isEmpty { seriesOut[offset] = yearly }
                     }
                 }
@@ -67,7 +66,7 @@ enum TaskComputation {
                                  + "check the scenario's parameter values")
             }
             ResultsLayout.appendRun(&runs, sweepID: sweep.id, point: point, replication: replication,
-                                    outcomes: outcomes[offset], paramsJSON: params[offset], workerID: workerID)
+                                    outcomes: outcomes[offset], parameterValues: params[offset], workerID: workerID)
             if years != nil {
                 ResultsLayout.appendYears(&years!, sweepID: sweep.id, point: point, replication: replication,
                                           series: series[offset])

@@ -39,10 +39,10 @@ struct BenchCopyCommand: ParsableCommand {
         // The rows: real runs, computed once.
         let plan = try binarySweep.runPlan()
         let outcomes = InProcessBatch.simulate(plan: plan, points: rows, threads: ProcessInfo.processInfo.activeProcessorCount)
-        let names = plan.scenario.uncertain.map(\.name), specs = plan.scenario.uncertain.map(\.spec)
+        let specs = plan.scenario.uncertain.map(\.spec)
         let params = (0..<rows).map { point in
             let parameters = plan.parameters(point: UInt64(point))
-            return ResultsLayout.paramsJSON(names: names, values: specs.map { $0.value(in: parameters) })
+            return specs.map { $0.value(in: parameters) }
         }
 
         // Binary COPY, as a worker does it: encode and send, timed together.
@@ -50,7 +50,7 @@ struct BenchCopyCommand: ParsableCommand {
         var writer = BinaryCopyWriter(reservingCapacity: rows * 600)
         for i in 0..<rows {
             ResultsLayout.appendRun(&writer, sweepID: binarySweep.id, point: UInt64(i), replication: 0,
-                                    outcomes: outcomes[i], paramsJSON: params[i], workerID: "bench")
+                                    outcomes: outcomes[i], parameterValues: params[i], workerID: "bench")
         }
         let stored = try connection.transaction { try connection.copyIn(ResultsLayout.copyRuns, data: writer.finished()) }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
@@ -71,7 +71,7 @@ struct BenchCopyCommand: ParsableCommand {
         print("csv_sweep=\(csvSweep.id)")
     }
 
-    func csvLine(sweepID: Int64, point: Int, outcomes: RunOutcomes, params: String) -> String {
+    func csvLine(sweepID: Int64, point: Int, outcomes: RunOutcomes, params: [Double]) -> String {
         var fields = [String(sweepID), String(point), "0"]
         for outcome in OutcomeCatalog.numeric {
             let value = outcome.value(outcomes)
@@ -79,8 +79,8 @@ struct BenchCopyCommand: ParsableCommand {
         }
         for label in OutcomeCatalog.labels { fields.append(label.label(outcomes)) }
         for event in OutcomeCatalog.events { fields.append(event.happened(outcomes) ? "t" : "f") }
-        fields.append("\"" + params.replacingOccurrences(of: "\"", with: "\"\"") + "\"")
         fields.append("bench")
+        fields.append("\"{" + params.map(\.description).joined(separator: ",") + "}\"")
         return fields.joined(separator: ",") + "\n"
     }
 }

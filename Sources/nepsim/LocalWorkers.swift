@@ -23,7 +23,7 @@ struct LocalWorkers {
             environment["NEPSIM_DATABASE_URL"] = databaseURL
             process.environment = environment
             let log = logDirectory.appendingPathComponent("sweep-\(sweepID)-worker-\(index).log")
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             if let handle = try? FileHandle(forWritingTo: log) {
                 process.standardOutput = handle
                 process.standardError = handle

@@ -54,7 +54,7 @@ final class HTMLReportBrowserTests: XCTestCase {
         try HTMLReport.render(data).write(to: page, atomically: true, encoding: .utf8)
 
         let log = directory.appendingPathComponent("\(name).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let output = try FileHandle(forWritingTo: log)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")

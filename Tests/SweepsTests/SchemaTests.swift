@@ -1,4 +1,5 @@
 import PostgresStore
+import PostgresTestSupport
 import SimulationCore
 import Sweeps
 import XCTest
@@ -9,7 +10,8 @@ final class SchemaTests: DatabaseTestCase {
     func testRunsAndRunYearsColumnsMatchTheOutcomeCatalog() throws {
         func columns(_ table: String) throws -> [(String, String)] {
             try connection.query("""
-                SELECT column_name, data_type FROM information_schema.columns
+                SELECT column_name, format_type(atttypid, atttypmod) FROM information_schema.columns
+                JOIN pg_attribute ON attrelid = ('nepsim.' || table_name)::regclass AND attname = column_name
                 WHERE table_schema = 'nepsim' AND table_name = $1 ORDER BY ordinal_position
                 """, [table]).rows.map { ($0[0]!, $0[1]!) }
         }
@@ -20,6 +22,40 @@ final class SchemaTests: DatabaseTestCase {
         XCTAssertEqual(years.map(\.0), ["sweep_id", "point", "replication", "year", "leader"] + ResultsLayout.yearColumns.map(\.name))
         XCTAssertEqual(try columns("sweeps").map(\.0).prefix(4), ["sweep_id", "name", "scenario_name", "scenario_title"])
         for table in ["tasks", "workers"] { XCTAssertFalse(try columns(table).isEmpty, table) }
+    }
+
+    /// Migration 7 turns each stored run's jsonb params into param_values in the order of the
+    /// sweep's uncertain_parameters, and the views give them back by name.
+    func testUpgradeMovesStoredParamsIntoParamValuesInTheSweepsOrder() throws {
+        let database = try TestDatabase.freshDatabase(named: "upgrade7")
+        defer { TestDatabase.dropDatabase(database) }
+        let old = try PostgresConnection(url: database)
+        defer { old.close() }
+        XCTAssertEqual(try SchemaMigrator.migrate(old, upTo: 6), [1, 2, 3, 4, 5, 6])
+        try old.query("""
+            INSERT INTO nepsim.sweeps (name, scenario_name, scenario_title, scenario_text, scenario_sha256, design, seed, points,
+                replications, runs_total, weather, series, task_size, max_attempts, uncertain_parameters, code_version, generator)
+            VALUES ('old', 'otl', 'OTL', '', '', 'mc', 1, 2, 1, 2, 'random', 'none', 1, 3, '{b_param,a_param}', 'old', 'philox')
+            """)
+        let sweepID: String = try XCTUnwrap(try old.query("SELECT sweep_id FROM nepsim.sweeps").string(0, "sweep_id"))
+        for (point, params) in [(0, #"{"a_param": 0.25, "b_param": -1.5}"#), (1, #"{"b_param": 1e300, "a_param": 3}"#)] {
+            try old.query("""
+                INSERT INTO nepsim.runs (sweep_id, point, replication, leader_1930, leader_1940, stalin_attempted_1926,
+                    stalin_died_1926, kirov_attempted_1934, kirov_killed_1934, leader_assassinated, forced_collectivization,
+                    famine_over_100k, famine_over_1m, famine_over_5m, terror, nep_survived_1935, regime_crisis, nazi_takeover,
+                    border_war_defeat, foreign_loan, params)
+                VALUES ($1, $2, 0, 'x', 'x', false, false, false, false, false, false, false, false, false, false, false, false,
+                        false, false, false, $3::jsonb)
+                """, [sweepID, String(point), params])
+        }
+        XCTAssertEqual(try SchemaMigrator.migrate(old), [7, 8])
+        let values = try old.query("SELECT param_values::text AS v FROM nepsim.runs ORDER BY point").rows.map { $0[0] }
+        XCTAssertEqual(values, ["{-1.5,0.25}", "{1e+300,3}"])
+        let byName = try old.query("""
+            SELECT parameter, value FROM nepsim.run_parameters WHERE point = 1 ORDER BY parameter
+            """).rows.map { "\($0[0]!)=\($0[1]!)" }
+        XCTAssertEqual(byName, ["a_param=3", "b_param=1e+300"])
+        XCTAssertEqual(try old.query("SELECT params->>'a_param' AS a FROM nepsim.runs_with_params WHERE point = 0").string(0, "a"), "0.25")
     }
 
     func testMigrationIsIdempotentAndVersionsAreChecked() throws {

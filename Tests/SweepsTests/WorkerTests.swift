@@ -65,9 +65,12 @@ final class WorkerTests: DatabaseTestCase {
         var series: [YearRecord] = []
         let expected = plan.run(point: 123, replication: 1, series: &series)
         let row = try connection.query("""
-            SELECT famine_deaths_total, industrial_output_1940, leader_1940, stalin_died_1926, collectivization_year,
-                   params->>'stalin_1926_attempt_probability' AS attempt
-            FROM nepsim.runs WHERE sweep_id = $1 AND point = 123 AND replication = 1
+            SELECT r.famine_deaths_total, r.industrial_output_1940, r.leader_1940, r.stalin_died_1926, r.collectivization_year,
+                   p.value AS attempt, w.params->>'stalin_1926_attempt_probability' AS attempt_json
+            FROM nepsim.runs r
+            JOIN nepsim.run_parameters p USING (sweep_id, point, replication)
+            JOIN nepsim.runs_with_params w USING (sweep_id, point, replication)
+            WHERE p.parameter = 'stalin_1926_attempt_probability' AND sweep_id = $1 AND point = 123 AND replication = 1
             """, [String(one.id)])
         XCTAssertEqual(row.double(0, "famine_deaths_total"), expected.famineDeathsTotal)
         XCTAssertEqual(row.double(0, "industrial_output_1940"), expected.industrialOutput1940)
@@ -76,6 +79,7 @@ final class WorkerTests: DatabaseTestCase {
         XCTAssertEqual(row.int(0, "collectivization_year"), expected.collectivizationYear)
         let drawn = plan.parameters(point: 123).stalin1926AttemptProbability
         XCTAssertEqual(row.double(0, "attempt"), drawn)
+        XCTAssertEqual(row.double(0, "attempt_json"), drawn)
     }
 
     func testPoisonTaskFailsAfterMaxAttemptsWithItsError() throws {
