@@ -85,11 +85,21 @@ public struct BinaryCopyWriter: Sendable {
         bytes.append(contentsOf: utf8)
     }
 
-    /// The finished payload, with the trailer.
-    public func finished() -> [UInt8] {
-        var copy = self
-        copy.append(UInt16(bitPattern: -1))
-        return copy.bytes
+    /// Appends the rows of another writer (without its header): chunks encoded on several
+    /// threads join into one payload.
+    public mutating func appendRows(of other: BinaryCopyWriter) {
+        bytes.append(contentsOf: other.bytes[Self.headerLength...])
+        rowCount += other.rowCount
+    }
+
+    /// Signature (11 bytes), flags and header extension length.
+    static let headerLength = 19
+
+    /// The finished payload, with the trailer. Consumes the writer, so a payload of tens of
+    /// megabytes is handed over rather than copied.
+    public consuming func finished() -> [UInt8] {
+        append(UInt16(bitPattern: -1))
+        return bytes
     }
 
     private mutating func append<T: FixedWidthInteger>(_ value: T) {

@@ -24,6 +24,10 @@ public enum ResultsLayout {
     public static let copyRunYears = "COPY nepsim.run_years (sweep_id, point, replication, year, leader, "
         + yearColumns.map(\.name).joined(separator: ", ") + ") FROM STDIN (FORMAT binary)"
 
+    /// Each numeric outcome's accessor and whether its column is an integer, worked out once
+    /// rather than per row (encoding runs for every stored run).
+    private static let numericEncoders = OutcomeCatalog.numeric.map { ($0.value, $0.isWholeNumber) }
+
     /// Appends one run to a COPY payload for `nepsim.runs`.
     public static func appendRun(
         _ writer: inout BinaryCopyWriter, sweepID: Int64, point: UInt64, replication: UInt32,
@@ -33,12 +37,11 @@ public enum ResultsLayout {
         writer.int64(sweepID)
         writer.int64(Int64(point))
         writer.int32(Int32(replication))
-        for outcome in OutcomeCatalog.numeric {
-            let value = outcome.value(outcomes)
-            if outcome.isWholeNumber {
-                if let value { writer.int32(Int32(value)) } else { writer.null() }
+        for (value, isWholeNumber) in numericEncoders {
+            if isWholeNumber {
+                if let whole = value(outcomes) { writer.int32(Int32(whole)) } else { writer.null() }
             } else {
-                writer.double(value)
+                writer.double(value(outcomes))
             }
         }
         for label in OutcomeCatalog.labels { writer.text(label.label(outcomes)) }

@@ -15,11 +15,14 @@ public struct ClaimedTask: Sendable, Equatable {
     public let attempts: Int
 }
 
-/// A task's results, ready to COPY.
+/// A task's results, ready to COPY, and how long simulating and encoding them took.
 struct ComputedTask {
     let runsPayload: [UInt8]
     let yearsPayload: [UInt8]?
     let runCount: Int
+    var claimSeconds = 0.0
+    var simulateSeconds = 0.0
+    var encodeSeconds = 0.0
 }
 
 /// A run that cannot be stored (a non-finite outcome): the task fails with this.
@@ -33,45 +36,93 @@ enum TaskComputation {
     /// Simulates every run of the task on `threads` threads and encodes the rows. Run `i` of the
     /// sweep is design point `i / replications`, replication `i % replications`, so the rows are
     /// the same whichever worker computes them.
+    ///
+    /// The task is cut into contiguous chunks; each thread simulates a chunk's runs and encodes
+    /// them at once into the chunk's own COPY rows, and the chunks are joined in order. So the
+    /// payload is byte for byte what one thread would write, and encoding is spread over the
+    /// threads instead of following the simulation on one.
     static func compute(task: ClaimedTask, sweep: StoredSweep, plan: RunPlan, threads: Int, workerID: String)
         throws -> ComputedTask
     {
         let count = task.runCount
-        var outcomes = [RunOutcomes](repeating: RunOutcomes(), count: count)
-        var series = [[YearRecord]](repeating: [], count: sweep.storeSeries ? count : 0)
-        var params = [[Double]](repeating: [], count: count)
+        let started = DispatchTime.now()
+        let chunkCount = max(1, min(count, threads * 4))
+        let chunkSize = (count + chunkCount - 1) / chunkCount
+        var chunks = [EncodedChunk?](repeating: nil, count: chunkCount)
         let specs = plan.scenario.uncertain.map(\.spec)
-        outcomes.withUnsafeMutableBufferPointer { outcomeBuffer in
-            series.withUnsafeMutableBufferPointer { seriesBuffer in
-                params.withUnsafeMutableBufferPointer { paramsBuffer in
-                    nonisolated(unsafe) let outcomeOut = outcomeBuffer
-                    nonisolated(unsafe) let seriesOut = seriesBuffer
-                    nonisolated(unsafe) let paramsOut = paramsBuffer
-                    InProcessBatch.forEachRun(plan: plan, runs: task.firstRun..<(task.firstRun + count),
-                                              replications: sweep.replications, threads: threads) { offset, parameters, outcomes, yearly in
-                        outcomeOut[offset] = outcomes
-                        paramsOut[offset] = specs.map { $0.value(in: parameters) }
-                        if !seriesOut.isEmpty { seriesOut[offset] = yearly }
-                    }
-                }
+        chunks.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer
+            DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+                let end = task.firstRun + count
+                let first = min(end, task.firstRun + chunk * chunkSize)
+                let runs = first..<min(end, first + chunkSize)
+                guard !runs.isEmpty else { return }
+                out[chunk] = encodeChunk(runs: runs, sweep: sweep, plan: plan, specs: specs, workerID: workerID)
             }
         }
-        var runs = BinaryCopyWriter(reservingCapacity: count * 600)
-        var years = sweep.storeSeries ? BinaryCopyWriter(reservingCapacity: count * 14 * 220) : nil
-        for offset in 0..<count {
-            let run = task.firstRun + offset
+        let present = chunks.compactMap { $0 }
+        var runs = BinaryCopyWriter(reservingCapacity: present.reduce(32) { $0 + $1.runs.bytes.count })
+        var years = sweep.storeSeries ? BinaryCopyWriter(reservingCapacity: present.reduce(32) { $0 + ($1.years?.bytes.count ?? 0) }) : nil
+        var simulateCPU = 0.0, encodeCPU = 0.0
+        for chunk in present {
+            if let failure = chunk.failure { throw failure }
+            runs.appendRows(of: chunk.runs)
+            if let chunkYears = chunk.years { years?.appendRows(of: chunkYears) }
+            simulateCPU += chunk.simulateSeconds
+            encodeCPU += chunk.encodeSeconds
+        }
+        // The threads' wall time, shared between simulating and encoding as their CPU time was.
+        let wall = DispatchTime.now().seconds(since: started)
+        let encodeShare = encodeCPU + simulateCPU > 0 ? encodeCPU / (encodeCPU + simulateCPU) : 0
+        return ComputedTask(runsPayload: runs.finished(), yearsPayload: years?.finished(), runCount: count,
+                            simulateSeconds: wall * (1 - encodeShare), encodeSeconds: wall * encodeShare)
+    }
+
+    /// One chunk's rows, or the first run that cannot be stored.
+    private struct EncodedChunk {
+        var runs: BinaryCopyWriter
+        var years: BinaryCopyWriter?
+        var failure: RunFailure?
+        var simulateSeconds = 0.0
+        var encodeSeconds = 0.0
+    }
+
+    private static func encodeChunk(runs: Range<Int>, sweep: StoredSweep, plan: RunPlan, specs: [ParameterSpec],
+                                    workerID: String) -> EncodedChunk {
+        // About 930 bytes a run (20 drawn parameters) and 14 x 230 bytes of yearly rows.
+        var chunk = EncodedChunk(runs: BinaryCopyWriter(reservingCapacity: runs.count * 1024),
+                                 years: sweep.storeSeries ? BinaryCopyWriter(reservingCapacity: runs.count * 14 * 240) : nil)
+        var encodeNanoseconds: UInt64 = 0
+        let started = DispatchTime.now()
+        var parameterValues = [Double](repeating: 0, count: specs.count)
+        InProcessBatch.forEachRunInOrder(plan: plan, runs: runs, replications: sweep.replications) { offset, parameters, outcomes, yearly in
+            guard chunk.failure == nil else { return }
+            let encodeStarted = DispatchTime.now().uptimeNanoseconds
+            defer { encodeNanoseconds += DispatchTime.now().uptimeNanoseconds - encodeStarted }
+            let run = runs.lowerBound + offset
             let point = UInt64(run / sweep.replications), replication = UInt32(run % sweep.replications)
-            if let bad = ResultsLayout.firstNonFiniteOutcome(outcomes[offset]) {
-                throw RunFailure(description: "run (point \(point), replication \(replication)) gave a non-finite \(bad); "
-                                 + "check the scenario's parameter values")
+            if let bad = ResultsLayout.firstNonFiniteOutcome(outcomes) {
+                chunk.failure = RunFailure(description: "run (point \(point), replication \(replication)) gave a non-finite \(bad); "
+                                           + "check the scenario's parameter values")
+                return
             }
-            ResultsLayout.appendRun(&runs, sweepID: sweep.id, point: point, replication: replication,
-                                    outcomes: outcomes[offset], parameterValues: params[offset], workerID: workerID)
-            if years != nil {
-                ResultsLayout.appendYears(&years!, sweepID: sweep.id, point: point, replication: replication,
-                                          series: series[offset])
+            for (i, spec) in specs.enumerated() { parameterValues[i] = spec.value(in: parameters) }
+            ResultsLayout.appendRun(&chunk.runs, sweepID: sweep.id, point: point, replication: replication,
+                                    outcomes: outcomes, parameterValues: parameterValues, workerID: workerID)
+            if chunk.years != nil {
+                ResultsLayout.appendYears(&chunk.years!, sweepID: sweep.id, point: point, replication: replication, series: yearly)
             }
         }
-        return ComputedTask(runsPayload: runs.finished(), yearsPayload: years?.finished(), runCount: count)
+        let total = DispatchTime.now().seconds(since: started)
+        chunk.encodeSeconds = Double(encodeNanoseconds) / 1e9
+        chunk.simulateSeconds = max(0, total - chunk.encodeSeconds)
+        return chunk
+    }
+}
+
+extension DispatchTime {
+    /// Seconds from `earlier` to this time.
+    func seconds(since earlier: DispatchTime) -> Double {
+        Double(uptimeNanoseconds - earlier.uptimeNanoseconds) / 1e9
     }
 }

@@ -1,5 +1,35 @@
+import Dispatch
 import Foundation
 import PostgresStore
+
+// MARK: - TaskTimings
+
+/// Where a worker's time goes, summed over tasks: waiting for a claim, simulating, encoding the
+/// rows, the COPY of the rows (sending, and the server storing them), and the completion with
+/// its commit. Logged per task and in the worker's final summary; scripts/bench-sweep adds them up.
+public struct TaskTimings: Sendable, Equatable {
+    public var claim = 0.0
+    public var simulate = 0.0
+    public var encode = 0.0
+    public var copy = 0.0
+    public var complete = 0.0
+
+    public var total: Double { claim + simulate + encode + copy + complete }
+
+    public static func += (lhs: inout TaskTimings, rhs: TaskTimings) {
+        lhs.claim += rhs.claim
+        lhs.simulate += rhs.simulate
+        lhs.encode += rhs.encode
+        lhs.copy += rhs.copy
+        lhs.complete += rhs.complete
+    }
+
+    /// `claim=0.001 simulate=0.412 ...` (seconds, three decimals).
+    public var logFields: [(String, String)] {
+        [("claim", claim), ("simulate", simulate), ("encode", encode), ("copy", copy), ("complete", complete)]
+            .map { ($0.0, String(format: "%.3f", $0.1)) }
+    }
+}
 
 // MARK: - TaskQueue
 
@@ -27,9 +57,15 @@ enum TaskQueue {
     /// holds the lease. Returns false (and writes nothing) if the lease was lost. The rows are
     /// accepted only under this login's live lease (a trigger checks); `nepsim.complete_task`
     /// checks the lease again and that every run of the task is stored.
-    static func complete(_ task: ClaimedTask, results: ComputedTask, on connection: PostgresConnection, workerID: String)
-        throws -> Bool
+    static func complete(_ task: ClaimedTask, results: ComputedTask, on connection: PostgresConnection, workerID: String,
+                         timings: inout TaskTimings) throws -> Bool
     {
+        let started = DispatchTime.now()
+        var copied = started
+        defer {
+            timings.copy += copied.seconds(since: started)
+            timings.complete += DispatchTime.now().seconds(since: copied)
+        }
         let held = try connection.query("""
             SELECT 1 FROM nepsim.tasks
             WHERE sweep_id = $1 AND task_id = $2 AND state = 'running' AND lease_owner = $3
@@ -41,6 +77,7 @@ enum TaskQueue {
                 if let years = results.yearsPayload {
                     try connection.copyIn(ResultsLayout.copyRunYears, data: years)
                 }
+                copied = DispatchTime.now()
                 let done = try connection.query("SELECT nepsim.complete_task($1, $2, $3) AS done",
                                                 [workerID, String(task.sweepID), String(task.taskID)])
                 guard done.string(0, "done") == "t" else { throw LeaseLost() }

@@ -15,7 +15,8 @@ public enum SweepsTestHooks {
 
     public static func complete(_ task: ClaimedTask, results: ComputedTaskPayload, on connection: PostgresConnection,
                                 workerID: String) throws -> Bool {
-        try TaskQueue.complete(task, results: results.computed, on: connection, workerID: workerID)
+        var timings = TaskTimings()
+        return try TaskQueue.complete(task, results: results.computed, on: connection, workerID: workerID, timings: &timings)
     }
 }
 

@@ -49,12 +49,18 @@ public enum WorkerExit: Sendable, Equatable {
 /// stop or (with `exitWhenIdle`) until no work is left. A lost connection is retried with backoff
 /// and logged, never fatal: results computed before the loss are written after it, under the
 /// same lease if it still holds, and a task whose lease was lost is simply done again elsewhere.
+///
+/// Computing and storing overlap: while the `ResultWriter` thread stores one task's rows (on its
+/// own connection, in one transaction with the completion), this thread claims and simulates
+/// the next. So a worker holds at most two tasks, both under lease and both renewed by the
+/// heartbeat; each is still stored exactly once, in its own transaction, or not at all.
 public final class Worker: @unchecked Sendable {
     public let configuration: WorkerConfiguration
     let logger: Logger
     private let stopLock = NSLock()
     private var stopRequested = false
-    private var currentTask: ClaimedTask?
+    private var inHand: [ClaimedTask] = []
+    private var totals = WorkerTotals()
     private var plans: [Int64: (sweep: StoredSweep, plan: RunPlan)] = [:]
 
     public init(configuration: WorkerConfiguration, logger: Logger) {
@@ -62,30 +68,44 @@ public final class Worker: @unchecked Sendable {
         self.logger = logger
     }
 
-    /// Asks the worker to stop after the task in hand.
+    /// Asks the worker to stop after the tasks in hand.
     public func requestStop() {
         stopLock.withLock { stopRequested = true }
     }
 
     var shouldStop: Bool { stopLock.withLock { stopRequested } }
 
-    /// The task being computed, if any (for a second signal to release it).
-    public var taskInHand: ClaimedTask? { stopLock.withLock { currentTask } }
+    /// The tasks being computed or stored (for the heartbeat, and for a second signal to release them).
+    public var tasksInHand: [ClaimedTask] { stopLock.withLock { inHand } }
+
+    /// What the worker has done so far.
+    public var summary: WorkerTotals { stopLock.withLock { totals } }
 
     /// Runs until stopped or idle.
     public func run() throws -> WorkerExit {
+        let started = DispatchTime.now()
         var connection = try connectWithRetry(registering: true)
-        let heartbeat = Heartbeat(configuration: configuration, logger: logger) { [weak self] in self?.taskInHand }
+        let heartbeat = Heartbeat(configuration: configuration, logger: logger) { [weak self] in self?.tasksInHand ?? [] }
         heartbeat.start()
+        let writer = ResultWriter { [unowned self] task, computed, connection in
+            try self.store(task, computed, connection: &connection)
+        } connect: { [unowned self] in
+            try self.connectWithRetry(registering: false)
+        }
         defer {
+            writer.close()
             heartbeat.stop()
             markStopped()
+            logSummary(seconds: DispatchTime.now().seconds(since: started))
         }
         while !shouldStop {
             do {
+                let claimStarted = DispatchTime.now()
                 guard let task = try TaskQueue.claim(on: connection, workerID: configuration.workerID,
                                                      sweepID: configuration.sweepID, leaseSeconds: configuration.leaseSeconds)
                 else {
+                    // A task of ours still being stored counts as open work: let it finish first.
+                    try writer.drain()
                     if configuration.exitWhenIdle,
                        try !TaskQueue.openTaskExists(on: connection, sweepID: configuration.sweepID) {
                         logger.info("no work left; exiting")
@@ -94,58 +114,115 @@ public final class Worker: @unchecked Sendable {
                     _ = try connection.waitForNotification(timeout: configuration.idlePollSeconds)
                     continue
                 }
+                let claimSeconds = DispatchTime.now().seconds(since: claimStarted)
                 if try TaskQueue.abandonIfExhausted(task, on: connection, workerID: configuration.workerID) {
                     logger.warning("task failed for good after too many attempts", metadata: taskMetadata(task))
                     continue
                 }
-                try process(task, connection: &connection)
+                guard var computed = try compute(task, connection: connection) else { continue }
+                computed.claimSeconds = claimSeconds
+                try writer.submit(task, computed)
             } catch let error as PostgresError where error.isConnectionProblem {
                 logger.warning("database connection lost; reconnecting", metadata: ["error": "\(error.message)"])
                 connection = try connectWithRetry(registering: false)
             }
         }
+        try writer.drain()
         logger.info("stopped on request")
         return .stopped
     }
 
-    /// Computes a task and stores its results, retrying the write across reconnections.
-    private func process(_ task: ClaimedTask, connection: inout PostgresConnection) throws {
-        stopLock.withLock { currentTask = task }
-        defer { stopLock.withLock { currentTask = nil } }
+    /// The id of a sweep named by id or name, looked up over a connection that rides out a
+    /// server restart (a worker may start while the database is briefly away).
+    public func resolveSweep(_ reference: String) throws -> Int64 {
+        var backoff = Backoff()
+        while true {
+            let connection = try connectWithRetry(registering: false)
+            defer { connection.close() }
+            do {
+                return try StoredSweep.load(reference, from: connection).id
+            } catch let error as PostgresError where error.isConnectionProblem && !error.isPermanentConnectionFailure {
+                logger.warning("database connection lost; reconnecting", metadata: ["error": "\(error.message)"])
+                if shouldStop { throw error }
+                Thread.sleep(forTimeInterval: backoff.next())
+            }
+        }
+    }
+
+    /// Simulates a task's runs; nil (and the task failed, an attempt counted) if they cannot be.
+    private func compute(_ task: ClaimedTask, connection: PostgresConnection) throws -> ComputedTask? {
+        stopLock.withLock { inHand.append(task) }
         logger.debug("claimed task", metadata: taskMetadata(task))
-        let computed: ComputedTask
         do {
             let (sweep, plan) = try planFor(task.sweepID, connection: connection)
-            computed = try TaskComputation.compute(task: task, sweep: sweep, plan: plan,
-                                                   threads: configuration.concurrency, workerID: configuration.workerID)
+            return try TaskComputation.compute(task: task, sweep: sweep, plan: plan,
+                                               threads: configuration.concurrency, workerID: configuration.workerID)
         } catch let error as PostgresError where error.isConnectionProblem {
+            letGo(task)
             throw error
         } catch {
             logger.error("task failed", metadata: taskMetadata(task).merging(["error": "\(error)"]) { $1 })
+            defer { letGo(task) }
             try TaskQueue.fail(task, error: String(describing: error), on: connection, workerID: configuration.workerID)
-            return
+            stopLock.withLock { totals.failedTasks += 1 }
+            return nil
         }
+    }
+
+    private func letGo(_ task: ClaimedTask) {
+        stopLock.withLock { inHand.removeAll { $0 == task } }
+    }
+
+    /// Stores a computed task (on the writer's thread and connection), retrying the write across
+    /// reconnections while the lease may still hold.
+    private func store(_ task: ClaimedTask, _ computed: ComputedTask, connection: inout PostgresConnection?) throws {
+        defer { letGo(task) }
+        var timings = TaskTimings(claim: computed.claimSeconds, simulate: computed.simulateSeconds, encode: computed.encodeSeconds)
         var backoff = Backoff()
         while true {
             do {
-                let stored = try TaskQueue.complete(task, results: computed, on: connection, workerID: configuration.workerID)
+                if connection == nil { connection = try connectWithRetry(registering: false) }
+                let stored = try TaskQueue.complete(task, results: computed, on: connection!, workerID: configuration.workerID,
+                                                    timings: &timings)
                 if stored {
-                    logger.debug("completed task", metadata: taskMetadata(task))
+                    stopLock.withLock {
+                        totals.tasks += 1
+                        totals.runs += task.runCount
+                        totals.timings += timings
+                    }
+                    var metadata = taskMetadata(task)
+                    metadata["seconds"] = "\(String(format: "%.3f", timings.total))"
+                    for (key, value) in timings.logFields { metadata[key] = "\(value)" }
+                    logger.info("task done", metadata: metadata)
                 } else {
+                    stopLock.withLock { totals.lostLeases += 1 }
                     logger.warning("lease lost before completion; another worker redoes the task", metadata: taskMetadata(task))
                 }
                 return
             } catch let error as PostgresError where error.isConnectionProblem {
                 logger.warning("connection lost while storing a task; retrying", metadata: taskMetadata(task))
                 Thread.sleep(forTimeInterval: backoff.next())
-                connection = try connectWithRetry(registering: false)
+                connection = nil
             } catch {
                 // The server refused the rows (a bug or a changed schema): count it as an attempt.
                 logger.error("storing task failed", metadata: taskMetadata(task).merging(["error": "\(error)"]) { $1 })
-                try TaskQueue.fail(task, error: String(describing: error), on: connection, workerID: configuration.workerID)
+                try TaskQueue.fail(task, error: String(describing: error), on: connection!, workerID: configuration.workerID)
+                stopLock.withLock { totals.failedTasks += 1 }
                 return
             }
         }
+    }
+
+    /// One line at the end, for a batch system's log: what was done and where the time went.
+    private func logSummary(seconds: Double) {
+        let done = summary
+        var metadata: Logger.Metadata = [
+            "tasks": "\(done.tasks)", "runs": "\(done.runs)", "failed_tasks": "\(done.failedTasks)",
+            "lost_leases": "\(done.lostLeases)", "seconds": "\(String(format: "%.3f", seconds))",
+            "runs_per_second": "\(String(format: "%.0f", seconds > 0 ? Double(done.runs) / seconds : 0))",
+        ]
+        for (key, value) in done.timings.logFields { metadata[key] = "\(value)" }
+        logger.notice("worker summary", metadata: metadata)
     }
 
     private func planFor(_ sweepID: Int64, connection: PostgresConnection) throws -> (StoredSweep, RunPlan) {
@@ -201,13 +278,18 @@ public final class Worker: @unchecked Sendable {
         }
     }
 
-    /// Gives back the task in hand (used when a second signal asks for an immediate stop).
-    public func releaseTaskInHand() {
-        guard let task = taskInHand,
+    /// Gives back the tasks in hand (used when a second signal asks for an immediate stop). One
+    /// whose rows are being stored at that moment is either committed first (then the release
+    /// finds it done) or loses its lease and rolls back: never half stored.
+    public func releaseTasksInHand() {
+        let tasks = tasksInHand
+        guard !tasks.isEmpty,
               let connection = try? PostgresConnection(url: configuration.databaseURL, applicationName: "nepsim worker")
         else { return }
-        try? TaskQueue.release(task, on: connection, workerID: configuration.workerID)
-        logger.info("released task", metadata: taskMetadata(task))
+        for task in tasks {
+            try? TaskQueue.release(task, on: connection, workerID: configuration.workerID)
+            logger.info("released task", metadata: taskMetadata(task))
+        }
     }
 
     func taskMetadata(_ task: ClaimedTask) -> Logger.Metadata {
@@ -230,20 +312,20 @@ struct Backoff {
 
 // MARK: - Heartbeat
 
-/// On its own thread and connection: renews the lease of the task in hand and the worker's
+/// On its own thread and connection: renews the leases of the tasks in hand and the worker's
 /// heartbeat while it computes.
 final class Heartbeat: @unchecked Sendable {
     private let configuration: WorkerConfiguration
     private let logger: Logger
-    private let taskInHand: @Sendable () -> ClaimedTask?
+    private let tasksInHand: @Sendable () -> [ClaimedTask]
     private let condition = NSCondition()
     private var stopped = false
     private var thread: Thread?
 
-    init(configuration: WorkerConfiguration, logger: Logger, taskInHand: @escaping @Sendable () -> ClaimedTask?) {
+    init(configuration: WorkerConfiguration, logger: Logger, tasksInHand: @escaping @Sendable () -> [ClaimedTask]) {
         self.configuration = configuration
         self.logger = logger
-        self.taskInHand = taskInHand
+        self.tasksInHand = tasksInHand
     }
 
     func start() {
@@ -272,12 +354,107 @@ final class Heartbeat: @unchecked Sendable {
                 if connection == nil || connection?.isOpen == false {
                     connection = try PostgresConnection(url: configuration.databaseURL, applicationName: "nepsim heartbeat")
                 }
-                try TaskQueue.renewLease(of: taskInHand(), on: connection!, workerID: configuration.workerID,
-                                         leaseSeconds: configuration.leaseSeconds)
+                let tasks = tasksInHand()
+                for task in tasks.isEmpty ? [nil] : tasks.map(Optional.some) {
+                    try TaskQueue.renewLease(of: task, on: connection!, workerID: configuration.workerID,
+                                             leaseSeconds: configuration.leaseSeconds)
+                }
             } catch {
                 connection = nil
                 logger.warning("heartbeat failed; will retry", metadata: ["error": "\(error)"])
             }
+        }
+    }
+}
+
+// MARK: - WorkerTotals
+
+/// A worker's work so far: tasks stored, runs, tasks failed or lost, and the summed timings.
+public struct WorkerTotals: Sendable, Equatable {
+    public var tasks = 0
+    public var runs = 0
+    public var failedTasks = 0
+    public var lostLeases = 0
+    public var timings = TaskTimings()
+}
+
+// MARK: - ResultWriter
+
+/// A thread that stores computed tasks one at a time on its own connection, so that the worker
+/// simulates the next task meanwhile. One task waits at most: `submit` blocks while the
+/// previous one is still being stored. An error the store could not handle (a permanent
+/// connection failure) is rethrown to the worker at its next `submit` or `drain`.
+final class ResultWriter: @unchecked Sendable {
+    typealias Store = @Sendable (ClaimedTask, ComputedTask, inout PostgresConnection?) throws -> Void
+    private let condition = NSCondition()
+    private var waiting: (ClaimedTask, ComputedTask)?
+    private var storing = false
+    private var closed = false
+    private var failure: Error?
+    private var thread: Thread?
+
+    init(store: @escaping Store, connect: @escaping @Sendable () throws -> PostgresConnection) {
+        let thread = Thread { [self] in
+            var connection: PostgresConnection?
+            while let (task, computed) = nextTask() {
+                do {
+                    if connection == nil { connection = try connect() }
+                    try store(task, computed, &connection)
+                    finished(nil)
+                } catch {
+                    finished(error)
+                }
+            }
+            connection?.close()
+        }
+        thread.name = "nepsim-writer"
+        self.thread = thread
+        thread.start()
+    }
+
+    /// Hands over a computed task; waits while another is queued.
+    func submit(_ task: ClaimedTask, _ computed: ComputedTask) throws {
+        try condition.withLock {
+            while waiting != nil && failure == nil { condition.wait() }
+            if let failure { throw failure }
+            waiting = (task, computed)
+            condition.broadcast()
+        }
+    }
+
+    /// Waits until every task handed over is stored (or has failed).
+    func drain() throws {
+        try condition.withLock {
+            while (waiting != nil || storing) && failure == nil { condition.wait() }
+            if let failure { throw failure }
+        }
+    }
+
+    /// Stores what was handed over, then ends the thread.
+    func close() {
+        condition.withLock {
+            closed = true
+            condition.broadcast()
+            while waiting != nil || storing { condition.wait() }
+        }
+    }
+
+    private func nextTask() -> (ClaimedTask, ComputedTask)? {
+        condition.withLock {
+            while waiting == nil && !closed { condition.wait() }
+            guard let next = waiting else { return nil }
+            waiting = nil
+            storing = true
+            condition.broadcast()
+            return next
+        }
+    }
+
+    private func finished(_ error: Error?) {
+        condition.withLock {
+            storing = false
+            if let error, failure == nil { failure = error }
+            condition.broadcast()
         }
     }
 }

@@ -52,25 +52,25 @@ struct WorkerCommand: ParsableCommand {
     func run() throws {
         let logger = CommandLogging.logger("nepsim.worker", level: logLevel)
         let url = try database.resolveURL()
-        var sweepID: Int64?
+        var configuration = WorkerConfiguration(
+            databaseURL: url, concurrency: concurrency, exitWhenIdle: exitWhenIdle,
+            leaseSeconds: leaseSeconds, heartbeatSeconds: heartbeatSeconds,
+            codeVersion: "nepsim \(NepsimVersion.current)")
         if let sweep {
-            let connection = try database.connectCurrent()
+            // Through the worker's own connection, which waits out a server that is restarting.
             do {
-                sweepID = try StoredSweep.load(sweep, from: connection).id
-            } catch {
+                configuration.sweepID = try Worker(configuration: configuration, logger: logger).resolveSweep(sweep)
+            } catch let error as SweepError {
                 throw CommandFailure("\(error)")
             }
         }
-        let worker = Worker(configuration: WorkerConfiguration(
-            databaseURL: url, concurrency: concurrency, sweepID: sweepID, exitWhenIdle: exitWhenIdle,
-            leaseSeconds: leaseSeconds, heartbeatSeconds: heartbeatSeconds,
-            codeVersion: "nepsim \(NepsimVersion.current)"), logger: logger)
+        let worker = Worker(configuration: configuration, logger: logger)
         let signals = SignalHandling.install { _, count in
             if count == 1 {
                 logger.notice("stopping after the task in hand (signal again to give it back now)")
                 worker.requestStop()
             } else {
-                worker.releaseTaskInHand()
+                worker.releaseTasksInHand()
                 logger.notice("stopped")
                 Foundation.exit(130)
             }

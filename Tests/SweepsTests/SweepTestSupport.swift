@@ -53,19 +53,24 @@ class DatabaseTestCase: XCTestCase {
     }
 
     /// Runs `count` in-process workers until the work is done.
-    func runWorkers(_ count: Int, sweep: StoredSweep?) throws {
+    /// Runs `count` in-process workers until idle; returns what each reports having done.
+    @discardableResult
+    func runWorkers(_ count: Int, sweep: StoredSweep?) throws -> [WorkerTotals] {
         let group = DispatchGroup()
+        var workers: [Worker] = []
         nonisolated(unsafe) var failures: [Error] = []
         let lock = NSLock()
         for index in 0..<count {
             let worker = Worker(configuration: workerConfiguration(sweep: sweep, id: "test-worker-\(index)"),
                                 logger: DatabaseTestCase.quietLogger)
+            workers.append(worker)
             DispatchQueue.global().async(group: group) {
                 do { _ = try worker.run() } catch { lock.withLock { failures.append(error) } }
             }
         }
         group.wait()
         if let first = failures.first { throw first }
+        return workers.map(\.summary)
     }
 
     func count(_ sql: String, _ parameters: [String?] = []) throws -> Int {

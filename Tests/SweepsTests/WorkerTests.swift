@@ -37,8 +37,16 @@ final class WorkerTests: DatabaseTestCase {
 
     func testTwoWorkersStoreEveryRunExactlyOnce() throws {
         let sweep = try launch("shot-in-the-kremlin", runs: 1200, replications: 3, taskSize: 50, series: true)
-        try runWorkers(2, sweep: sweep)
+        let totals = try runWorkers(2, sweep: sweep)
         XCTAssertEqual(try count("SELECT count(*) FROM nepsim.runs WHERE sweep_id = $1", [String(sweep.id)]), 1200)
+        // What the workers say they did (their final log line) is what the database holds.
+        XCTAssertEqual(totals.map(\.runs).reduce(0, +), 1200)
+        XCTAssertEqual(totals.map(\.tasks).reduce(0, +), 24)
+        XCTAssertEqual(totals.map(\.failedTasks).reduce(0, +) + totals.map(\.lostLeases).reduce(0, +), 0)
+        for worker in totals where worker.tasks > 0 {
+            XCTAssertGreaterThan(worker.timings.simulate, 0)
+            XCTAssertGreaterThan(worker.timings.copy, 0)
+        }
         XCTAssertEqual(try count("SELECT count(DISTINCT (point, replication)) AS count FROM nepsim.runs"), 1200)
         XCTAssertEqual(try count("SELECT count(*) FROM nepsim.run_years"), 1200 * 14)
         XCTAssertEqual(try count("SELECT count(DISTINCT worker_id) AS count FROM nepsim.runs"), 2)

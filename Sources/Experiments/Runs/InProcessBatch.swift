@@ -50,6 +50,26 @@ public enum InProcessBatch {
         return results
     }
 
+    /// The runs of a range one after another on this thread; `body` gets each run's offset in
+    /// the range, its parameters, outcomes and yearly records (valid during the call only).
+    public static func forEachRunInOrder(plan: RunPlan, runs: Range<Int>, replications: Int,
+                                         _ body: (Int, ModelParameters, RunOutcomes, [YearRecord]) -> Void) {
+        var series: [YearRecord] = []
+        series.reserveCapacity(YearTable.years.count)
+        var coordinates = [Double](repeating: 0, count: plan.design.dimensions)
+        var currentPoint = UInt64.max
+        var parameters = ModelParameters()
+        for run in runs {
+            let point = UInt64(run / replications), replication = UInt32(run % replications)
+            if point != currentPoint {
+                parameters = plan.parameters(point: point, coordinates: &coordinates)
+                currentPoint = point
+            }
+            let outcomes = plan.run(point: point, replication: replication, parameters: parameters, series: &series)
+            body(run - runs.lowerBound, parameters, outcomes, series)
+        }
+    }
+
     /// Simulates sweep runs `runs` (run `i` is design point `i / replications`, replication
     /// `i % replications`) on `threads` threads, computing each design point's parameters once
     /// per chunk. `record(offset, parameters, outcomes, series)` is called concurrently, once per
@@ -64,20 +84,8 @@ public enum InProcessBatch {
             let start = chunk * chunkSize
             let end = min(total, start + chunkSize)
             guard start < end else { return }
-            var series: [YearRecord] = []
-            series.reserveCapacity(YearTable.years.count)
-            var coordinates = [Double](repeating: 0, count: plan.design.dimensions)
-            var currentPoint = UInt64.max
-            var parameters = ModelParameters()
-            for offset in start..<end {
-                let run = runs.lowerBound + offset
-                let point = UInt64(run / replications), replication = UInt32(run % replications)
-                if point != currentPoint {
-                    parameters = plan.parameters(point: point, coordinates: &coordinates)
-                    currentPoint = point
-                }
-                let outcomes = plan.run(point: point, replication: replication, parameters: parameters, series: &series)
-                record(offset, parameters, outcomes, series)
+            forEachRunInOrder(plan: plan, runs: (runs.lowerBound + start)..<(runs.lowerBound + end), replications: replications) {
+                record(start + $0, $1, $2, $3)
             }
         }
     }
