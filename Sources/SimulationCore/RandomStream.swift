@@ -15,6 +15,8 @@ public enum StreamPurpose: UInt32, Sendable {
     /// identity sees the same weather in every scenario and policy (common random numbers), and
     /// replay mode changes nothing but the weather.
     case weather = 3
+    /// The random digital shift that scrambles a Sobol' design (one word per dimension).
+    case sobolScrambling = 4
 }
 
 // MARK: - RandomStream

@@ -49,6 +49,13 @@ public struct SweepRequest: Sendable {
     }
 }
 
+// MARK: - SweepState
+
+/// Where a sweep stands (the CHECK constraint of `nepsim.sweeps.state`).
+public enum SweepState: String, Sendable, CaseIterable {
+    case running, done, failed, cancelled
+}
+
 // MARK: - StoredSweep
 
 /// A sweep as stored in `nepsim.sweeps`, and the run plan every worker rebuilds from it.
@@ -64,7 +71,7 @@ public struct StoredSweep: Sendable {
     public let weather: WeatherMode
     public let storeSeries: Bool
     public let maxAttempts: Int
-    public let state: String
+    public let state: SweepState
     public let scenarioText: String
 
     static let columns = """
@@ -72,20 +79,39 @@ public struct StoredSweep: Sendable {
         max_attempts, state, scenario_text
         """
 
+    /// Reads a row of `nepsim.sweeps`, refusing any value it does not know rather than falling
+    /// back to a default (a wrong design, weather or seed would change every run silently).
     init(_ result: QueryResult, row: Int) throws(SweepError) {
-        id = Int64(result.int(row, "sweep_id") ?? 0)
-        name = result.string(row, "name") ?? ""
-        scenarioName = result.string(row, "scenario_name") ?? ""
-        design = DesignKind(rawValue: result.string(row, "design") ?? "") ?? .monteCarlo
-        seed = UInt64(result.int(row, "seed") ?? 0)
-        points = result.int(row, "points") ?? 0
-        replications = result.int(row, "replications") ?? 1
-        runsTotal = result.int(row, "runs_total") ?? 0
-        weather = WeatherMode(rawValue: result.string(row, "weather") ?? "") ?? .random
-        storeSeries = result.string(row, "series") == "all"
-        maxAttempts = result.int(row, "max_attempts") ?? 3
-        state = result.string(row, "state") ?? ""
-        scenarioText = result.string(row, "scenario_text") ?? ""
+        let label = result.string(row, "sweep_id") ?? "?"
+        func text(_ column: String) throws(SweepError) -> String {
+            guard let value = result.string(row, column) else { throw .unreadableSweepRow(sweep: label, column: column, value: nil) }
+            return value
+        }
+        func number<T: FixedWidthInteger>(_ column: String, as: T.Type = T.self) throws(SweepError) -> T {
+            let value = try text(column)
+            guard let number = T(value) else { throw .unreadableSweepRow(sweep: label, column: column, value: value) }
+            return number
+        }
+        func choice<T: RawRepresentable<String>>(_ column: String, as: T.Type = T.self) throws(SweepError) -> T {
+            let value = try text(column)
+            guard let chosen = T(rawValue: value) else { throw .unreadableSweepRow(sweep: label, column: column, value: value) }
+            return chosen
+        }
+        id = try number("sweep_id")
+        name = try text("name")
+        scenarioName = try text("scenario_name")
+        design = try choice("design")
+        seed = try number("seed")
+        points = try number("points")
+        replications = try number("replications")
+        runsTotal = try number("runs_total")
+        weather = try choice("weather")
+        let series = try text("series")
+        guard series == "all" || series == "none" else { throw .unreadableSweepRow(sweep: label, column: "series", value: series) }
+        storeSeries = series == "all"
+        maxAttempts = try number("max_attempts")
+        state = try choice("state")
+        scenarioText = try text("scenario_text")
     }
 
     /// Loads a sweep by id or name.

@@ -235,9 +235,6 @@ struct SweepCommand: ParsableCommand {
 
     enum SeriesChoice: String, ExpressibleByArgument, CaseIterable { case all, none }
 
-    // MARK: adaptive precision
-
-
     // MARK: status, list
 
     struct Status: ParsableCommand {

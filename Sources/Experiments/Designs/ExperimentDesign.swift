@@ -39,12 +39,18 @@ public enum DesignKind: String, CaseIterable, Sendable {
     case monteCarlo = "mc"
     /// A Latin hypercube: each dimension's N strata hold exactly one of the N points.
     case latinHypercube = "lhs"
+    /// A scrambled Sobol' low-discrepancy sequence.
+    case sobol
+    /// Saltelli's A, B and A_B(i) blocks for Sobol' sensitivity indices (N x (k + 2) points).
+    case saltelli
 
     /// A line for help text.
     public var summary: String {
         switch self {
         case .monteCarlo: return "Monte Carlo: independent uniform draws for every point"
         case .latinHypercube: return "Latin hypercube: one point in each of the N equal strata of every parameter"
+        case .sobol: return "Sobol': a scrambled low-discrepancy sequence (Joe-Kuo directions, digital shift keyed by the seed)"
+        case .saltelli: return "Saltelli: N base rows x (k + 2) blocks (A, A_B(1..k), B) for Sobol' indices; runs = N x (k + 2) x replications"
         }
     }
 
@@ -56,6 +62,11 @@ public enum DesignKind: String, CaseIterable, Sendable {
             return MonteCarloDesign(seed: seed, dimensions: dimensions)
         case .latinHypercube:
             return LatinHypercubeDesign(seed: seed, points: points, dimensions: dimensions)
+        case .sobol:
+            return SobolDesign(seed: seed, dimensions: dimensions)
+        case .saltelli:
+            return SaltelliDesign(seed: seed, baseRows: points / UInt64(SaltelliDesign.blockCount(dimensions: dimensions)),
+                                  dimensions: dimensions)
         }
     }
 }

@@ -1,0 +1,111 @@
+import Foundation
+
+// MARK: - SobolIndices
+
+/// First-order and total Sobol' indices of one output from a Saltelli design's outputs, with
+/// bootstrap confidence intervals.
+///
+/// Estimators (as SALib's `sobol.analyze`, so the two can be compared number for number):
+/// - variance V = Var([f(A), f(B)]) over both base matrices;
+/// - first order S1_i = mean(f(B) (f(A_B(i)) - f(A))) / V (Saltelli et al. 2010, table 2 (b));
+/// - total ST_i = mean((f(A) - f(A_B(i)))^2) / (2 V) (Jansen 1999; Saltelli et al. 2010 (f)).
+/// Intervals: the base rows are resampled with replacement `resamples` times (seeded, so the
+/// same call gives the same interval), and the interval is the estimate +- z sd(resampled
+/// estimates), z for the confidence level: SALib's construction.
+public enum SobolIndices {
+    public struct Estimate: Sendable, Equatable {
+        public let firstOrder: Double
+        public let firstOrderInterval: ClosedRange<Double>
+        public let total: Double
+        public let totalInterval: ClosedRange<Double>
+    }
+
+    public enum Problem: Error, CustomStringConvertible, Equatable {
+        case tooFewRows(Int)
+        case mismatchedBlocks
+        case constantOutput
+
+        public var description: String {
+            switch self {
+            case .tooFewRows(let n): return "a Sobol' analysis needs at least 2 base rows (got \(n))"
+            case .mismatchedBlocks: return "the A, B and A_B(i) blocks have different numbers of rows"
+            case .constantOutput: return "the output does not vary over the design: every index is undefined"
+            }
+        }
+    }
+
+    /// `a[r]`, `b[r]` and `ab[i][r]` are the output at base row r of A, B and A_B(i).
+    public static func analyze(a: [Double], b: [Double], ab: [[Double]], resamples: Int = 1000, seed: UInt64 = 1,
+                               confidence: Double = 0.95) throws(Problem) -> [Estimate] {
+        let n = a.count
+        guard n >= 2 else { throw .tooFewRows(n) }
+        guard b.count == n, ab.allSatisfy({ $0.count == n }) else { throw .mismatchedBlocks }
+        let variance = Self.variance(a, b, rows: nil)
+        guard variance > 0 else { throw .constantOutput }
+        let z = NormalFunctions.quantile(0.5 + confidence / 2)
+        // The same resampled rows for every parameter, as SALib draws them.
+        var generator = SplitMix64(seed: seed)
+        let draws = (0..<resamples).map { _ in (0..<n).map { _ in Int(generator.next() % UInt64(n)) } }
+        let resampledVariances = draws.map { Self.variance(a, b, rows: $0) }
+        return ab.map { column in
+            let s1 = firstOrder(a, b, column, rows: nil) / variance
+            let st = total(a, column, rows: nil) / variance
+            var s1s: [Double] = [], sts: [Double] = []
+            s1s.reserveCapacity(resamples)
+            sts.reserveCapacity(resamples)
+            for (rows, v) in zip(draws, resampledVariances) where v > 0 {
+                s1s.append(firstOrder(a, b, column, rows: rows) / v)
+                sts.append(total(a, column, rows: rows) / v)
+            }
+            let s1Half = z * standardDeviation(s1s), stHalf = z * standardDeviation(sts)
+            return Estimate(firstOrder: s1, firstOrderInterval: (s1 - s1Half)...(s1 + s1Half),
+                            total: st, totalInterval: (st - stHalf)...(st + stHalf))
+        }
+    }
+
+    private static func variance(_ a: [Double], _ b: [Double], rows: [Int]?) -> Double {
+        var sum = 0.0, sumSquares = 0.0, count = 0.0
+        func add(_ x: Double) { sum += x; sumSquares += x * x; count += 1 }
+        if let rows { for r in rows { add(a[r]); add(b[r]) } } else { a.forEach(add); b.forEach(add) }
+        let mean = sum / count
+        return max(0, sumSquares / count - mean * mean)
+    }
+
+    private static func firstOrder(_ a: [Double], _ b: [Double], _ ab: [Double], rows: [Int]?) -> Double {
+        var sum = 0.0
+        if let rows { for r in rows { sum += b[r] * (ab[r] - a[r]) } } else { for r in a.indices { sum += b[r] * (ab[r] - a[r]) } }
+        return sum / Double(rows?.count ?? a.count)
+    }
+
+    private static func total(_ a: [Double], _ ab: [Double], rows: [Int]?) -> Double {
+        var sum = 0.0
+        if let rows {
+            for r in rows { sum += (a[r] - ab[r]) * (a[r] - ab[r]) }
+        } else {
+            for r in a.indices { sum += (a[r] - ab[r]) * (a[r] - ab[r]) }
+        }
+        return sum / Double(2 * (rows?.count ?? a.count))
+    }
+
+    private static func standardDeviation(_ values: [Double]) -> Double {
+        guard values.count > 1 else { return 0 }
+        let mean = values.reduce(0, +) / Double(values.count)
+        return (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)).squareRoot()
+    }
+}
+
+// MARK: - SplitMix64
+
+/// A small seeded generator for bootstrap resampling (Steele, Lea and Flood 2014): not for the
+/// model's draws, which come from Philox streams.
+struct SplitMix64 {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

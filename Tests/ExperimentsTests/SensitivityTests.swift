@@ -1,0 +1,118 @@
+import Experiments
+import Foundation
+import XCTest
+
+/// Sobol' designs and indices against published points and analytic answers.
+final class SensitivityTests: XCTestCase {
+    /// Joe and Kuo's generator (and scipy's unscrambled `qmc.Sobol`) start with these points in
+    /// three dimensions.
+    func testSobolSequenceMatchesThePublishedFirstPoints() {
+        let published: [[Double]] = [
+            [0, 0, 0], [0.5, 0.5, 0.5], [0.75, 0.25, 0.25], [0.25, 0.75, 0.75],
+            [0.375, 0.375, 0.625], [0.875, 0.875, 0.125], [0.625, 0.125, 0.875], [0.125, 0.625, 0.375],
+        ]
+        let sequence = SobolSequence(dimensions: 3)
+        for (index, point) in published.enumerated() {
+            XCTAssertEqual(sequence.point(UInt64(index)), point, "point \(index)")
+        }
+        // Later points in high dimensions, as scipy 1.17's unscrambled qmc.Sobol (Joe-Kuo directions,
+        // Gray-code order) gives them: dimensions 2, 10, 40, 100 and 256.
+        let wide = SobolSequence(dimensions: SobolSequence.maximumDimensions)
+        let dimensions = [1, 9, 39, 99, 255]
+        XCTAssertEqual(dimensions.map { wide.point(1000)[$0] },
+                       [0.0966796875, 0.0693359375, 0.4794921875, 0.1865234375, 0.2490234375])
+        XCTAssertEqual(dimensions.map { wide.point(123_457)[$0] },
+                       [0.6827468872070312, 0.7490615844726562, 0.8709793090820312, 0.42577362060546875, 0.9870071411132812])
+        // Each of the first 2^m points of a dimension falls in a different cell of width 2^-m.
+        for dimension in [1, 7, 39, 255] {
+            let cells = Set((0..<1024).map { Int(wide.point(UInt64($0))[dimension] * 1024) })
+            XCTAssertEqual(cells.count, 1024, "dimension \(dimension + 1)")
+        }
+    }
+
+    func testScrambledDesignsAreInsideTheOpenCubeReproducibleAndSeedDependent() {
+        let design = SobolDesign(seed: 7, dimensions: 5)
+        for point in 0..<2000 {
+            let c = design.coordinates(point: UInt64(point))
+            XCTAssertEqual(c.count, 5)
+            XCTAssert(c.allSatisfy { $0 > 0 && $0 < 1 })
+        }
+        XCTAssertEqual(design.coordinates(point: 123), SobolDesign(seed: 7, dimensions: 5).coordinates(point: 123))
+        XCTAssertNotEqual(design.coordinates(point: 123), SobolDesign(seed: 8, dimensions: 5).coordinates(point: 123))
+    }
+
+    /// Block j of base row r is A (j = 0), A_B(j) (j = 1...k) or B (j = k + 1).
+    func testSaltelliBlocksShareTheirColumnsAsDocumented() {
+        let k = 4
+        let design = SaltelliDesign(seed: 3, baseRows: 16, dimensions: k)
+        for row in 0..<16 {
+            let point = { (block: Int) in design.coordinates(point: UInt64(row * (k + 2) + block)) }
+            let a = point(0), b = point(k + 1)
+            for i in 0..<k { XCTAssertNotEqual(a[i], b[i]) }
+            for block in 1...k {
+                let ab = point(block)
+                for i in 0..<k { XCTAssertEqual(ab[i], i == block - 1 ? b[i] : a[i], "row \(row) block \(block) column \(i)") }
+            }
+        }
+    }
+
+    /// Runs a Saltelli design of `base` rows through `f` (on the unit cube) and analyzes it.
+    func indices(dimensions k: Int, base: Int, seed: UInt64 = 11, _ f: ([Double]) -> Double) throws -> [SobolIndices.Estimate] {
+        let design = SaltelliDesign(seed: seed, baseRows: UInt64(base), dimensions: k)
+        var a = [Double](), b = [Double](), ab = [[Double]](repeating: [], count: k)
+        var values: [Double] = []
+        for row in 0..<base {
+            for block in 0..<(k + 2) {
+                design.coordinates(point: UInt64(row * (k + 2) + block), into: &values)
+                let y = f(values)
+                if block == 0 { a.append(y) } else if block == k + 1 { b.append(y) } else { ab[block - 1].append(y) }
+            }
+        }
+        return try SobolIndices.analyze(a: a, b: b, ab: ab, resamples: 1000, seed: 5)
+    }
+
+    func assertIndices(_ estimates: [SobolIndices.Estimate], firstOrder: [Double], total: [Double],
+                       file: StaticString = #filePath, line: UInt = #line) {
+        for (i, estimate) in estimates.enumerated() {
+            XCTAssertEqual(estimate.firstOrder, firstOrder[i], accuracy: 0.02, "S1 of x\(i + 1)", file: file, line: line)
+            XCTAssertEqual(estimate.total, total[i], accuracy: 0.02, "ST of x\(i + 1)", file: file, line: line)
+            XCTAssert(estimate.firstOrderInterval.contains(firstOrder[i]), "S1 of x\(i + 1): \(estimate.firstOrderInterval)",
+                      file: file, line: line)
+            XCTAssert(estimate.totalInterval.contains(total[i]), "ST of x\(i + 1): \(estimate.totalInterval)", file: file, line: line)
+        }
+    }
+
+    /// Ishigami (a = 7, b = 0.1) on [-pi, pi]^3: S1 = 0.3139, 0.4424, 0; ST = 0.5576, 0.4424, 0.2437.
+    func testIshigamiIndicesMatchTheAnalyticValues() throws {
+        let estimates = try indices(dimensions: 3, base: 8192) { u in
+            let x = u.map { -Double.pi + 2 * Double.pi * $0 }
+            return sin(x[0]) + 7 * pow(sin(x[1]), 2) + 0.1 * pow(x[2], 4) * sin(x[0])
+        }
+        assertIndices(estimates, firstOrder: [0.3139, 0.4424, 0], total: [0.5576, 0.4424, 0.2437])
+    }
+
+    /// Sobol's G function, a = (0, 1, 4.5, 9, 99, 99): V_i = 1 / (3 (1 + a_i)^2), S1_i = V_i / V,
+    /// ST_i = V_i prod_{j != i} (1 + V_j) / V, V = prod (1 + V_i) - 1.
+    func testSobolGFunctionIndicesMatchTheAnalyticValues() throws {
+        let a = [0, 1, 4.5, 9, 99, 99]
+        let partial = a.map { 1 / (3 * (1 + $0) * (1 + $0)) }
+        let v = partial.reduce(1) { $0 * (1 + $1) } - 1
+        let firstOrder = partial.map { $0 / v }
+        let total = partial.indices.map { i in
+            partial[i] * partial.indices.filter { $0 != i }.reduce(1) { $0 * (1 + partial[$1]) } / v
+        }
+        let estimates = try indices(dimensions: a.count, base: 8192) { u in
+            zip(u, a).reduce(1) { $0 * (abs(4 * $1.0 - 2) + $1.1) / (1 + $1.1) }
+        }
+        assertIndices(estimates, firstOrder: firstOrder, total: total)
+    }
+
+    func testConstantOutputAndTooFewRowsAreRefused() {
+        XCTAssertThrowsError(try SobolIndices.analyze(a: [1, 1], b: [1, 1], ab: [[1, 1]])) {
+            XCTAssertEqual($0 as? SobolIndices.Problem, .constantOutput)
+        }
+        XCTAssertThrowsError(try SobolIndices.analyze(a: [1], b: [2], ab: [[1]])) {
+            XCTAssertEqual($0 as? SobolIndices.Problem, .tooFewRows(1))
+        }
+    }
+}
