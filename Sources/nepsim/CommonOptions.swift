@@ -23,7 +23,7 @@ struct SimulationOptions: ParsableArguments {
     @Option(help: "Weather: 'random' draws it; 'historical' replays the weather implied by the recorded harvests.")
     var weather: WeatherMode = .random
 
-    @Option(help: "Experiment design for the uncertain parameters: 'mc' (Monte Carlo) or 'lhs' (Latin hypercube).")
+    @Option(help: "Experiment design for the uncertain parameters: 'mc' (Monte Carlo), 'lhs' (Latin hypercube), 'sobol' (scrambled Sobol' sequence) or 'saltelli' (blocks for Sobol' indices: see nepsim sensitivity).")
     var design: DesignKind = .monteCarlo
 
     /// Loads the scenario or exits with its problems listed.

@@ -64,12 +64,49 @@ struct SweepCommand: ParsableCommand {
                 listening workers. Runs = design points x replications.
 
                 Example: nepsim sweep launch scenarios/shot-in-the-kremlin.toml --runs 10000 --local-workers 2 --wait
+
+                For Sobol' sensitivity indices (`nepsim sensitivity`): --design saltelli --base N gives                 N x (k + 2) design points for the scenario's k uncertain parameters.
                 """)
 
         @OptionGroup var options: SimulationOptions
 
         @Option(parsing: .unconditional, help: "Total runs (design points x replications).")
-        var runs: Int
+        var runs: Int?
+
+        @Option(parsing: .unconditional,
+                help: "With --design saltelli instead of --runs: base rows N; runs = N x (k + 2) x replications for k uncertain parameters.")
+        var base: Int?
+
+        /// The runs asked for: --runs, or --base rows of a Saltelli design; a Saltelli design's
+        /// runs must fill whole base rows.
+        func totalRuns() throws -> Int {
+            switch (runs, base) {
+            case (let runs?, nil):
+                if options.design == .saltelli {
+                    let blocks = try blockRuns()
+                    guard runs % blocks == 0 else {
+                        throw ValidationError("--design saltelli needs --runs to be a multiple of (k + 2) x replications = \(blocks) "
+                            + "(k = the scenario's uncertain parameters); or give --base N instead of --runs.")
+                    }
+                }
+                return runs
+            case (nil, let base?):
+                guard options.design == .saltelli else { throw ValidationError("--base goes with --design saltelli; give --runs instead.") }
+                try NumberRange.require(base, in: 2...Launch.maxRuns, "--base")
+                let (total, overflow) = base.multipliedReportingOverflow(by: try blockRuns())
+                guard !overflow else { throw ValidationError("--base \(base) makes too many runs.") }
+                return total
+            case (nil, nil):
+                throw ValidationError("Give --runs (or --base N with --design saltelli).")
+            case (.some, .some):
+                throw ValidationError("Give --runs or --base, not both.")
+            }
+        }
+
+        /// Runs in one Saltelli base row: (k + 2) blocks x replications.
+        private func blockRuns() throws -> Int {
+            (try options.loadScenario().uncertain.count + 2) * max(1, replications)
+        }
 
         @Option(parsing: .unconditional, help: "Replications per design point (runs must be a multiple of it).")
         var replications: Int = 1
@@ -111,6 +148,7 @@ struct SweepCommand: ParsableCommand {
         static let maxTasks = 1_000_000
 
         func validate() throws {
+            let runs = try totalRuns()
             try NumberRange.require(runs, in: 1...Launch.maxRuns, "--runs")
             if let name {
                 do { try Coordinator.checkName(name) } catch let error as SweepError { throw ValidationError("--name: \(error.description)") }
@@ -130,7 +168,9 @@ struct SweepCommand: ParsableCommand {
             guard options.seed <= UInt64(Int64.max) else { throw ValidationError("--seed must be below 2^63.") }
             if let untilCi {
                 try NumberRange.require(untilCi, in: 1e-6...0.999_999, "--until-ci", "an interval width")
-                guard options.design == .monteCarlo else { throw ValidationError("--until-ci needs --design mc: a Latin hypercube's size is fixed.") }
+                guard options.design == .monteCarlo else {
+                    throw ValidationError("--until-ci needs --design mc: a \(options.design.rawValue) design's size is fixed.")
+                }
                 if let maxRuns { try NumberRange.require(maxRuns, in: runs...Launch.maxRuns, "--max-runs", "at least --runs") }
             } else if maxRuns != nil {
                 throw ValidationError("--max-runs goes with --until-ci.")
@@ -138,6 +178,7 @@ struct SweepCommand: ParsableCommand {
         }
 
         func run() throws {
+            let runs = try totalRuns()
             let loaded = try options.loadScenario()
             let connection = try database.connect()
             try SweepCommand.requireSchema(connection, createIfAbsent: true)
@@ -152,7 +193,7 @@ struct SweepCommand: ParsableCommand {
             fflush(nil)  // the launch line before the progress on stderr
             let url = try database.resolveURL()
             if let untilCi {
-                return try runUntilPrecise(sweep, width: untilCi, connection: connection, url: url)
+                return try runUntilPrecise(sweep, width: untilCi, firstRuns: runs, connection: connection, url: url)
             }
             let children = try LocalWorkers.start(count: localWorkers, databaseURL: url, sweepID: sweep.id)
             if !wait {
@@ -189,7 +230,7 @@ struct SweepCommand: ParsableCommand {
         }
 
         /// Batches until the widest headline interval is below `width` or the cap is reached.
-        func runUntilPrecise(_ first: StoredSweep, width: Double, connection: PostgresConnection, url: String) throws {
+        func runUntilPrecise(_ first: StoredSweep, width: Double, firstRuns runs: Int, connection: PostgresConnection, url: String) throws {
             let cap = maxRuns ?? max(runs, 1_000_000)
             var sweep = first
             try timeout.apply(to: connection)

@@ -20,9 +20,14 @@ public protocol ExperimentDesign: Sendable {
     /// Writes point `point`'s coordinates, each in (0, 1), into `into`, resizing it to
     /// `dimensions` entries.
     func coordinates(point: UInt64, into: inout [Double])
+    /// Whose chance a point's runs draw: the point itself, except where a design compares points
+    /// that must share their chance (a Saltelli base row's blocks differ in one parameter only).
+    func chanceIdentity(of point: UInt64) -> UInt64
 }
 
 extension ExperimentDesign {
+    public func chanceIdentity(of point: UInt64) -> UInt64 { point }
+
     /// Point `point`'s coordinates as a new array.
     public func coordinates(point: UInt64) -> [Double] {
         var values: [Double] = []

@@ -122,6 +122,13 @@ public struct SaltelliDesign: ExperimentDesign {
         matrices = SobolDesign(seed: seed, dimensions: 2 * dimensions)
     }
 
+    /// The blocks of a base row share their chance (common random numbers): A and A_B(i) then
+    /// differ in parameter i alone, and what the model leaves to chance shows as the share of
+    /// the variance no parameter explains (1 - sum of S1) instead of swamping every index.
+    public func chanceIdentity(of point: UInt64) -> UInt64 {
+        point / UInt64(Self.blockCount(dimensions: dimensions))
+    }
+
     /// Points per base row: A, the k matrices A_B(i), and B.
     public static func blockCount(dimensions: Int) -> Int { dimensions + 2 }
 

@@ -32,7 +32,7 @@ public struct RunPlan: Sendable {
     /// Simulates one run; `series` receives its yearly records.
     public func run(point: UInt64, replication: UInt32, parameters: ModelParameters,
                     series: inout [YearRecord]) -> RunOutcomes {
-        let identity = RunIdentity(seed: seed, point: point, replication: replication)
+        let identity = RunIdentity(seed: seed, point: design.chanceIdentity(of: point), replication: replication)
         return Simulation.run(parameters: parameters, stream: identity.chanceStream,
                               weatherStream: identity.weatherStream, weather: weather, series: &series)
     }

@@ -1,0 +1,142 @@
+import Experiments
+import Foundation
+import PostgresStore
+import SimulationCore
+import Sweeps
+
+// MARK: - SensitivityReport
+
+/// Sobol' indices of one outcome or event of a Saltelli sweep, per uncertain parameter, as
+/// `nepsim sensitivity` prints them. With replications, each design point's output is the mean
+/// over its replications: the indices are those of the expected outcome (of the event's
+/// probability), the model's own chance averaged out.
+public struct SensitivityReport: Encodable, Sendable {
+    public struct Indices: Encodable, Sendable {
+        public let S1: Double
+        public let S1_ci: [Double]
+        public let ST: Double
+        public let ST_ci: [Double]
+    }
+
+    public let sweep: String
+    public let method: String
+    public let outcome: String
+    public let runs: Int
+    public let baseRows: Int
+    public let resamples: Int
+    /// Parameters in the order of the scenario's uncertain parameters.
+    public let parameterOrder: [String]
+    public let parameters: [String: Indices]
+
+    public init(sweep: String, method: String, outcome: String, runs: Int, baseRows: Int, resamples: Int,
+                names: [String], estimates: [SobolIndices.Estimate]) {
+        self.sweep = sweep
+        self.method = method
+        self.outcome = outcome
+        self.runs = runs
+        self.baseRows = baseRows
+        self.resamples = resamples
+        parameterOrder = names
+        parameters = Dictionary(uniqueKeysWithValues: zip(names, estimates).map { name, e in
+            (name, Indices(S1: e.firstOrder, S1_ci: [e.firstOrderInterval.lowerBound, e.firstOrderInterval.upperBound],
+                           ST: e.total, ST_ci: [e.totalInterval.lowerBound, e.totalInterval.upperBound]))
+        })
+    }
+
+    enum CodingKeys: String, CodingKey { case sweep, method, outcome, runs, parameters }
+
+    /// Parameters by total index, largest first.
+    public var ranked: [(name: String, indices: Indices)] {
+        parameterOrder.map { ($0, parameters[$0]!) }.sorted { $0.indices.ST > $1.indices.ST }
+    }
+
+    public var table: String {
+        var lines = ["Sobol' indices of \(outcome) (sweep \(sweep), \(runs.formatted()) runs, \(baseRows.formatted()) base rows; "
+                     + "95% bootstrap intervals from \(resamples) resamples)",
+                     pad("parameter") + "       S1    S1 95% interval       ST    ST 95% interval"]
+        for (name, i) in ranked {
+            lines.append(pad(name) + String(format: " %8.4f [%7.4f, %7.4f] %8.4f [%7.4f, %7.4f]",
+                                            i.S1, i.S1_ci[0], i.S1_ci[1], i.ST, i.ST_ci[0], i.ST_ci[1]))
+        }
+        let unexplained = 1 - parameters.values.reduce(0) { $0 + $1.S1 }
+        lines.append(pad("(interactions and chance: 1 - sum of S1)") + String(format: " %8.4f", unexplained))
+        lines.append("S1: the share of the output's variance due to the parameter alone; ST: with all its interactions.")
+        lines.append("Indices near 0 whose interval straddles 0 are indistinguishable from no effect at this many base rows.")
+        return lines.joined(separator: "\n")
+    }
+
+    private func pad(_ text: String) -> String {
+        text.count >= 40 ? String(text.prefix(40)) : text + String(repeating: " ", count: 40 - text.count)
+    }
+
+    public var csv: String {
+        (["parameter,S1,S1_low,S1_high,ST,ST_low,ST_high"] + ranked.map { name, i in
+            "\(name),\(i.S1),\(i.S1_ci[0]),\(i.S1_ci[1]),\(i.ST),\(i.ST_ci[0]),\(i.ST_ci[1])"
+        }).joined(separator: "\n")
+    }
+}
+
+/// Why a sensitivity analysis cannot be made, with what to do instead.
+public struct SensitivityError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+// MARK: - Sobol' indices of a stored sweep
+
+public enum SweepSensitivity {
+    /// Reads the sweep's per-point means of `output` (an outcome, or an event as 0/1) by binary
+    /// COPY and computes Sobol' indices. The sweep must use the Saltelli design and be complete.
+    public static func sobol(sweep reference: String, output: String, resamples: Int = 1000, seed: UInt64 = 1,
+                             connection: PostgresConnection) throws -> SensitivityReport {
+        let sweep = try StoredSweep.load(reference, from: connection)
+        guard sweep.design == .saltelli else {
+            throw SensitivityError("sweep \(sweep.id) uses the \(sweep.design.rawValue) design; Sobol' indices need a sweep launched "
+                + "with --design saltelli (e.g. nepsim sweep launch SCENARIO --design saltelli --base 1024)")
+        }
+        let column: String
+        if OutcomeCatalog.numeric.contains(where: { $0.name == output }) {
+            column = "r.\(output)::float8"
+        } else if OutcomeCatalog.events.contains(where: { $0.name == output }) {
+            column = "r.\(output)::int::float8"
+        } else {
+            let known = (OutcomeCatalog.numeric.map(\.name) + OutcomeCatalog.events.map(\.name)).joined(separator: ", ")
+            throw SensitivityError("no outcome or event '\(output)'; known: \(known)")
+        }
+        let names = try connection.query("""
+            SELECT u.name FROM nepsim.sweeps s, unnest(s.uncertain_parameters) WITH ORDINALITY AS u(name, position)
+            WHERE s.sweep_id = $1 ORDER BY u.position
+            """, [String(sweep.id)]).rows.compactMap { $0[0] }
+        let k = names.count, blocks = k + 2
+        var reader = BinaryCopyReader(doubleColumns: 3, boolColumns: 0)
+        try connection.copyOut("""
+            COPY (SELECT r.point::float8, avg(\(column)), count(\(column))::float8 FROM nepsim.runs r
+                  WHERE r.sweep_id = \(sweep.id) GROUP BY r.point ORDER BY r.point) TO STDOUT (FORMAT binary)
+            """) { try reader.consume($0) }
+        try reader.finish()
+        let points = reader.doubles[0], means = reader.doubles[1], counts = reader.doubles[2]
+        guard points.count == sweep.points, points.enumerated().allSatisfy({ Double($0.offset) == $0.element }) else {
+            throw SensitivityError("sweep \(sweep.id) has runs stored for \(points.count) of its \(sweep.points) design points; "
+                + "Sobol' indices need every point (`nepsim sweep status \(sweep.id)`)")
+        }
+        if let missing = counts.firstIndex(where: { $0 == 0 }) {
+            throw SensitivityError("\(output) has no value at design point \(missing) (it is NULL in every replication there); "
+                + "choose an outcome defined in every run")
+        }
+        let rows = sweep.points / blocks
+        var a = [Double](), b = [Double](), ab = [[Double]](repeating: [], count: k)
+        for row in 0..<rows {
+            a.append(means[row * blocks])
+            for i in 0..<k { ab[i].append(means[row * blocks + 1 + i]) }
+            b.append(means[row * blocks + k + 1])
+        }
+        let estimates: [SobolIndices.Estimate]
+        do {
+            estimates = try SobolIndices.analyze(a: a, b: b, ab: ab, resamples: resamples, seed: seed)
+        } catch {
+            throw SensitivityError("\(output): \(error)")
+        }
+        return SensitivityReport(sweep: String(sweep.id), method: "sobol", outcome: output, runs: sweep.runsTotal,
+                                 baseRows: rows, resamples: resamples, names: names, estimates: estimates)
+    }
+}

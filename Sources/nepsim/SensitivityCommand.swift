@@ -1,0 +1,169 @@
+import Analysis
+import ArgumentParser
+import Experiments
+import Foundation
+import PostgresStore
+import Sweeps
+
+/// `nepsim sensitivity`: which uncertain parameters drive an outcome, as Sobol' indices.
+struct SensitivityCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sensitivity",
+        abstract: "Sobol' sensitivity indices of an outcome or event: of a Saltelli sweep, or of plain files.",
+        discussion: """
+            Of a sweep launched with --design saltelli: first-order (S1, Saltelli 2010) and total \
+            (ST, Jansen 1999) indices of --outcome NAME or --event NAME for each uncertain parameter, \
+            with 95% intervals from a seeded bootstrap of the base rows. With replications, each \
+            design point's output is its mean over replications, so the indices are those of the \
+            expected outcome (of the event's probability).
+
+            Of plain data, for a model run anywhere: --samples X.csv (as `nepsim design saltelli` \
+            prints it) and --outputs Y.csv (one number per sample row).
+
+            Examples:
+              nepsim sweep launch scenarios/otl.toml --design saltelli --base 1024 --local-workers 1 --wait --name why
+              nepsim sensitivity why --event famine_over_1m
+              nepsim sensitivity --samples x.csv --outputs y.csv --format json
+            """)
+
+    @Argument(help: "Sweep id or name (launched with --design saltelli).")
+    var sweep: String?
+
+    @Option(help: "A numeric outcome, e.g. famine_deaths_total.")
+    var outcome: String?
+
+    @Option(help: "An event, e.g. famine_over_1m (its probability).")
+    var event: String?
+
+    @Option(help: "Plain data: the Saltelli sample (CSV, from `nepsim design saltelli`).")
+    var samples: String?
+
+    @Option(help: "Plain data: the outputs (CSV, one number per sample row).")
+    var outputs: String?
+
+    @Option(help: "Method: sobol (the only one built so far).")
+    var method: String = "sobol"
+
+    @Option(help: "Bootstrap resamples for the intervals.")
+    var resamples: Int = 1000
+
+    @Option(help: "Seed of the bootstrap.")
+    var seed: UInt64 = 1
+
+    @Option(help: "table, csv or json.")
+    var format: OutputFormat = .table
+
+    @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        guard method == "sobol" else {
+            throw ValidationError("--method \(method): only 'sobol' is built so far (Morris and given-data methods are not).")
+        }
+        try NumberRange.require(resamples, in: 10...100_000, "--resamples")
+        let plain = samples != nil || outputs != nil
+        if plain {
+            guard samples != nil, outputs != nil else { throw ValidationError("plain data needs both --samples and --outputs.") }
+            guard sweep == nil, outcome == nil, event == nil else {
+                throw ValidationError("give a sweep with --outcome or --event, or --samples with --outputs, not both.")
+            }
+        } else {
+            guard sweep != nil else { throw ValidationError("give a sweep (id or name), or --samples and --outputs.") }
+            guard (outcome == nil) != (event == nil) else { throw ValidationError("give one of --outcome NAME or --event NAME.") }
+        }
+    }
+
+    func run() throws {
+        let report: SensitivityReport
+        do {
+            if let samples, let outputs {
+                report = try plainReport(samples: samples, outputs: outputs)
+            } else {
+                let connection = try database.connectCurrent()
+                report = try SweepSensitivity.sobol(sweep: sweep!, output: outcome ?? event!, resamples: resamples, seed: seed,
+                                                    connection: connection)
+            }
+        } catch let error as SensitivityError {
+            throw CommandFailure(error.description)
+        } catch let error as PlainDataError {
+            throw CommandFailure(error.description)
+        } catch let error as SweepError {
+            throw CommandFailure(error.description)
+        } catch let error as PostgresError {
+            throw CommandFailure(error.description)
+        }
+        switch format {
+        case .table: print(report.table)
+        case .csv: print(report.csv)
+        case .json: try printJSON(report)
+        }
+    }
+
+    private func plainReport(samples: String, outputs: String) throws -> SensitivityReport {
+        let x = try NumericTable.load(path: samples), y = try NumericTable.load(path: outputs)
+        guard let k = x.rows.first?.count, k >= 1 else { throw PlainDataError("\(samples): no sample rows") }
+        guard y.rows.allSatisfy({ $0.count == 1 }) else { throw PlainDataError("\(outputs): one output column expected") }
+        guard x.rows.count == y.rows.count else {
+            throw PlainDataError("\(samples) has \(x.rows.count) rows but \(outputs) has \(y.rows.count)")
+        }
+        let names = x.header ?? (1...k).map { "x\($0)" }
+        let estimates = try SobolIndices.analyze(saltelliOutputs: y.rows.map { $0[0] }, parameters: k, resamples: resamples, seed: seed)
+        return SensitivityReport(sweep: samples, method: "sobol", outcome: y.header?.first ?? outputs, runs: y.rows.count,
+                                 baseRows: y.rows.count / (k + 2), resamples: resamples, names: names, estimates: estimates)
+    }
+}
+
+/// `nepsim design`: a design's sample for a model run outside nepsim.
+struct DesignCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "design",
+        abstract: "Print a Saltelli or Sobol' sample of parameters given by bounds, as CSV.",
+        discussion: """
+            --parameters FILE.toml lists the inputs, each uniform on [low, high]:
+              [[parameter]]
+              name = "x1"
+              low = -3.141592653589793
+              high = 3.141592653589793
+            saltelli: --base N rows of N x (k + 2) points (row r, block j at line r x (k + 2) + j: \
+            A, then A with parameter j from B, then B); sobol: --base N points. Run your model on \
+            each line and give the outputs to `nepsim sensitivity --samples --outputs`.
+            """)
+
+    enum Kind: String, ExpressibleByArgument, CaseIterable { case saltelli, sobol }
+
+    @Argument(help: "saltelli or sobol.")
+    var kind: Kind
+
+    @Option(help: "The parameters file (TOML).")
+    var parameters: String
+
+    @Option(help: "Base rows (saltelli) or points (sobol).")
+    var base: Int
+
+    @Option(help: "Seed of the scrambling.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Output format: csv.")
+    var format: String = "csv"
+
+    func validate() throws {
+        try NumberRange.require(base, in: 1...10_000_000, "--base")
+        guard format == "csv" else { throw ValidationError("--format: only csv.") }
+    }
+
+    func run() throws {
+        let bounds: [ParameterBounds]
+        do { bounds = try ParameterBounds.load(path: parameters) } catch let error as PlainDataError { throw CommandFailure(error.description) }
+        let design: any ExperimentDesign = kind == .saltelli
+            ? SaltelliDesign(seed: seed, baseRows: UInt64(base), dimensions: bounds.count)
+            : SobolDesign(seed: seed, dimensions: bounds.count)
+        let points = kind == .saltelli ? base * (bounds.count + 2) : base
+        var out = bounds.map(\.name).joined(separator: ",") + "\n"
+        var coordinates: [Double] = []
+        for point in 0..<points {
+            design.coordinates(point: UInt64(point), into: &coordinates)
+            out += zip(bounds, coordinates).map { $0.value(at: $1).description }.joined(separator: ",") + "\n"
+            if out.utf8.count > 1 << 20 { print(out, terminator: ""); out = "" }
+        }
+        print(out, terminator: "")
+    }
+}

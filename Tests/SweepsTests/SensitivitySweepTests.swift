@@ -1,0 +1,83 @@
+import Analysis
+import Experiments
+import Foundation
+import PostgresStore
+import Sweeps
+import XCTest
+
+/// `nepsim sensitivity` on a stored Saltelli sweep and on plain files.
+final class SensitivitySweepTests: DatabaseTestCase {
+    /// Whether Stalin dies in 1926 is decided by two drawn parameters (the attempt's probability
+    /// and its success): they must carry the largest indices of that event, and the blocks of a
+    /// base row must share their chance (A and A_B(i) differ in one parameter only).
+    func testSaltelliSweepIndicesPointAtTheParametersThatDecideTheEvent() throws {
+        let scenario = try scenario("shot-in-the-kremlin")
+        let k = scenario.uncertain.count
+        let request = SweepRequest(scenario: scenario, name: "why", points: 128 * (k + 2), design: .saltelli, seed: 3, taskSize: 500)
+        let sweep = try Coordinator.launch(request, on: connection, codeVersion: "test")
+        try runWorkers(2, sweep: sweep)
+        let report = try SweepSensitivity.sobol(sweep: "why", output: "stalin_died_1926", resamples: 200, connection: connection)
+        XCTAssertEqual(report.runs, 128 * (k + 2))
+        XCTAssertEqual(Set(report.parameters.keys), Set(scenario.uncertain.map(\.name)))
+        let top = report.ranked.prefix(2).map(\.name)
+        XCTAssertEqual(Set(top), ["stalin_1926_attempt_probability", "stalin_1926_attempt_success"], "\(report.table)")
+        // Parameters that cannot touch the 1926 attempt have (nearly) no total effect on it.
+        let kirov = try XCTUnwrap(report.parameters["kirov_1934_attempt_probability"])
+        XCTAssertLessThan(kirov.ST, 0.02, report.table)
+        // Asking for a method the sweep's design cannot answer, or an unknown outcome, is explained.
+        let mc = try launch("shot-in-the-kremlin", runs: 100, sweepName: "plain-mc")
+        XCTAssertThrowsError(try SweepSensitivity.sobol(sweep: String(mc.id), output: "terror", connection: connection)) {
+            XCTAssert(String(describing: $0).contains("--design saltelli"), "\($0)")
+        }
+        XCTAssertThrowsError(try SweepSensitivity.sobol(sweep: "why", output: "famine_size", connection: connection)) {
+            XCTAssert(String(describing: $0).contains("no outcome or event 'famine_size'"), "\($0)")
+        }
+    }
+
+    /// `nepsim design saltelli` prints a sample, a model runs on it outside nepsim, and
+    /// `nepsim sensitivity --samples --outputs` gives Ishigami's indices back.
+    func testPlainDataRoundTripThroughTheCommandLine() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nepsim-plain-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let parameters = directory.appendingPathComponent("ishigami.toml")
+        try (1...3).map { "[[parameter]]\nname = \"x\($0)\"\nlow = -3.141592653589793\nhigh = 3.141592653589793\n" }
+            .joined(separator: "\n").write(to: parameters, atomically: true, encoding: .utf8)
+        let (design, designOut, designErr) = try startNepsim(["design", "saltelli", "--parameters", parameters.path,
+                                                              "--base", "4096", "--seed", "2"])
+        let sample = String(decoding: designOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        design.waitUntilExit()
+        XCTAssertEqual(design.terminationStatus, 0, String(decoding: designErr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        let lines = sample.split(separator: "\n")
+        XCTAssertEqual(lines.first, "x1,x2,x3")
+        XCTAssertEqual(lines.count, 1 + 4096 * 5)
+        let outputs = ["y"] + lines.dropFirst().map { line -> String in
+            let x = line.split(separator: ",").map { Double($0)! }
+            return String(sin(x[0]) + 7 * pow(sin(x[1]), 2) + 0.1 * pow(x[2], 4) * sin(x[0]))
+        }
+        let samplesFile = directory.appendingPathComponent("x.csv"), outputsFile = directory.appendingPathComponent("y.csv")
+        try sample.write(to: samplesFile, atomically: true, encoding: .utf8)
+        try outputs.joined(separator: "\n").write(to: outputsFile, atomically: true, encoding: .utf8)
+        let (analysis, out, err) = try startNepsim(["sensitivity", "--samples", samplesFile.path, "--outputs", outputsFile.path,
+                                                    "--format", "json", "--resamples", "200"])
+        let json = out.fileHandleForReading.readDataToEndOfFile()
+        analysis.waitUntilExit()
+        XCTAssertEqual(analysis.terminationStatus, 0, String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        XCTAssertEqual(object["method"] as? String, "sobol")
+        XCTAssertEqual(object["outcome"] as? String, "y")
+        let indices = try XCTUnwrap(object["parameters"] as? [String: [String: Any]])
+        for (name, s1, st) in [("x1", 0.3139, 0.5576), ("x2", 0.4424, 0.4424), ("x3", 0.0, 0.2437)] {
+            XCTAssertEqual(indices[name]?["S1"] as? Double ?? -9, s1, accuracy: 0.03, name)
+            XCTAssertEqual(indices[name]?["ST"] as? Double ?? -9, st, accuracy: 0.03, name)
+            XCTAssertEqual((indices[name]?["S1_ci"] as? [Double])?.count, 2)
+        }
+        // Outputs that do not match the sample are refused with both files named.
+        try outputs.dropLast().joined(separator: "\n").write(to: outputsFile, atomically: true, encoding: .utf8)
+        let (short, _, shortErr) = try startNepsim(["sensitivity", "--samples", samplesFile.path, "--outputs", outputsFile.path])
+        let message = String(decoding: shortErr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        short.waitUntilExit()
+        XCTAssertNotEqual(short.terminationStatus, 0)
+        XCTAssert(message.contains("x.csv has 20480 rows but") && message.contains("y.csv has 20479"), message)
+    }
+}
