@@ -123,19 +123,13 @@ public enum SweepSensitivity {
             throw SensitivityError("\(output) has no value at design point \(missing) (it is NULL in every replication there); "
                 + "choose an outcome defined in every run")
         }
-        let rows = sweep.points / blocks
-        var a = [Double](), b = [Double](), ab = [[Double]](repeating: [], count: k)
-        for row in 0..<rows {
-            a.append(means[row * blocks])
-            for i in 0..<k { ab[i].append(means[row * blocks + 1 + i]) }
-            b.append(means[row * blocks + k + 1])
-        }
         let estimates: [SobolIndices.Estimate]
         do {
-            estimates = try SobolIndices.analyze(a: a, b: b, ab: ab, resamples: resamples, seed: seed)
+            estimates = try SobolIndices.analyze(saltelliOutputs: means, parameters: k, resamples: resamples, seed: seed)
         } catch {
             throw SensitivityError("\(output): \(error)")
         }
+        let rows = sweep.points / blocks
         return SensitivityReport(sweep: String(sweep.id), method: "sobol", outcome: output, runs: sweep.runsTotal,
                                  baseRows: rows, resamples: resamples, names: names, estimates: estimates)
     }
