@@ -11,11 +11,19 @@ import Sweeps
 /// over its replications: the indices are those of the expected outcome (of the event's
 /// probability), the model's own chance averaged out.
 public struct SensitivityReport: Encodable, Sendable {
+    /// Sobol' (S1, ST and their intervals) or Morris (mu, mu_star and its interval, sigma).
     public struct Indices: Encodable, Sendable {
-        public let S1: Double
-        public let S1_ci: [Double]
-        public let ST: Double
-        public let ST_ci: [Double]
+        public var S1: Double?
+        public var S1_ci: [Double]?
+        public var ST: Double?
+        public var ST_ci: [Double]?
+        public var mu: Double?
+        public var mu_star: Double?
+        public var mu_star_ci: [Double]?
+        public var sigma: Double?
+
+        /// What ranks parameters: ST, or mu*.
+        var importance: Double { ST ?? mu_star ?? 0 }
     }
 
     public let sweep: String
@@ -43,22 +51,55 @@ public struct SensitivityReport: Encodable, Sendable {
         })
     }
 
+    public init(sweep: String, outcome: String, runs: Int, trajectories: Int, resamples: Int, names: [String],
+                effects: [MorrisEffects.Estimate]) {
+        self.sweep = sweep
+        method = "morris"
+        self.outcome = outcome
+        self.runs = runs
+        baseRows = trajectories
+        self.resamples = resamples
+        parameterOrder = names
+        parameters = Dictionary(uniqueKeysWithValues: zip(names, effects).map { name, e in
+            (name, Indices(mu: e.mu, mu_star: e.muStar, mu_star_ci: [e.muStarInterval.lowerBound, e.muStarInterval.upperBound],
+                           sigma: e.sigma))
+        })
+    }
+
     enum CodingKeys: String, CodingKey { case sweep, method, outcome, runs, parameters }
 
     /// Parameters by total index, largest first.
     public var ranked: [(name: String, indices: Indices)] {
-        parameterOrder.map { ($0, parameters[$0]!) }.sorted { $0.indices.ST > $1.indices.ST }
+        parameterOrder.map { ($0, parameters[$0]!) }.sorted { $0.indices.importance > $1.indices.importance }
     }
 
     public var table: String {
+        method == "morris" ? morrisTable : sobolTable
+    }
+
+    private var morrisTable: String {
+        var lines = ["Morris elementary effects of \(outcome) (\(sweep), \(runs.formatted()) runs, \(baseRows.formatted()) trajectories; "
+                     + "95% bootstrap interval of mu* from \(resamples) resamples)",
+                     pad("parameter") + "       mu      mu*    mu* 95% interval      sigma"]
+        for (name, i) in ranked {
+            lines.append(pad(name) + String(format: " %8.4g %8.4g [%9.4g, %9.4g] %9.4g", i.mu ?? .nan, i.mu_star ?? .nan,
+                                            i.mu_star_ci?[0] ?? .nan, i.mu_star_ci?[1] ?? .nan, i.sigma ?? .nan))
+        }
+        lines.append("mu*: how much the parameter moves the output (per unit of its range, in grid units); mu: in which direction;")
+        lines.append("sigma: how much its effect depends on the others (interactions, non-linearity).")
+        return lines.joined(separator: "\n")
+    }
+
+    private var sobolTable: String {
         var lines = ["Sobol' indices of \(outcome) (sweep \(sweep), \(runs.formatted()) runs, \(baseRows.formatted()) base rows; "
                      + "95% bootstrap intervals from \(resamples) resamples)",
                      pad("parameter") + "       S1    S1 95% interval       ST    ST 95% interval"]
         for (name, i) in ranked {
             lines.append(pad(name) + String(format: " %8.4f [%7.4f, %7.4f] %8.4f [%7.4f, %7.4f]",
-                                            i.S1, i.S1_ci[0], i.S1_ci[1], i.ST, i.ST_ci[0], i.ST_ci[1]))
+                                            i.S1 ?? .nan, i.S1_ci?[0] ?? .nan, i.S1_ci?[1] ?? .nan,
+                                            i.ST ?? .nan, i.ST_ci?[0] ?? .nan, i.ST_ci?[1] ?? .nan))
         }
-        let unexplained = 1 - parameters.values.reduce(0) { $0 + $1.S1 }
+        let unexplained = 1 - parameters.values.reduce(0) { $0 + ($1.S1 ?? 0) }
         lines.append(pad("(interactions and chance: 1 - sum of S1)") + String(format: " %8.4f", unexplained))
         lines.append("S1: the share of the output's variance due to the parameter alone; ST: with all its interactions.")
         lines.append("Indices near 0 whose interval straddles 0 are indistinguishable from no effect at this many base rows.")
@@ -70,8 +111,16 @@ public struct SensitivityReport: Encodable, Sendable {
     }
 
     public var csv: String {
-        (["parameter,S1,S1_low,S1_high,ST,ST_low,ST_high"] + ranked.map { name, i in
-            "\(name),\(i.S1),\(i.S1_ci[0]),\(i.S1_ci[1]),\(i.ST),\(i.ST_ci[0]),\(i.ST_ci[1])"
+        func field(_ value: Double?) -> String { value.map { "\($0)" } ?? "" }
+        if method == "morris" {
+            return (["parameter,mu,mu_star,mu_star_low,mu_star_high,sigma"] + ranked.map { name, i in
+                [name, field(i.mu), field(i.mu_star), field(i.mu_star_ci?[0]), field(i.mu_star_ci?[1]), field(i.sigma)]
+                    .joined(separator: ",")
+            }).joined(separator: "\n")
+        }
+        return (["parameter,S1,S1_low,S1_high,ST,ST_low,ST_high"] + ranked.map { name, i in
+            [name, field(i.S1), field(i.S1_ci?[0]), field(i.S1_ci?[1]), field(i.ST), field(i.ST_ci?[0]), field(i.ST_ci?[1])]
+                .joined(separator: ",")
         }).joined(separator: "\n")
     }
 }
@@ -86,13 +135,15 @@ public struct SensitivityError: Error, CustomStringConvertible {
 
 public enum SweepSensitivity {
     /// Reads the sweep's per-point means of `output` (an outcome, or an event as 0/1) by binary
-    /// COPY and computes Sobol' indices. The sweep must use the Saltelli design and be complete.
-    public static func sobol(sweep reference: String, output: String, resamples: Int = 1000, seed: UInt64 = 1,
+    /// COPY and computes Sobol' indices (a Saltelli sweep) or Morris's elementary effects (a
+    /// Morris sweep). The sweep must be complete.
+    public static func indices(sweep reference: String, output: String, resamples: Int = 1000, seed: UInt64 = 1,
                              connection: PostgresConnection) throws -> SensitivityReport {
         let sweep = try StoredSweep.load(reference, from: connection)
-        guard sweep.design == .saltelli else {
-            throw SensitivityError("sweep \(sweep.id) uses the \(sweep.design.rawValue) design; Sobol' indices need a sweep launched "
-                + "with --design saltelli (e.g. nepsim sweep launch SCENARIO --design saltelli --base 1024)")
+        guard sweep.design == .saltelli || sweep.design == .morris else {
+            throw SensitivityError("sweep \(sweep.id) uses the \(sweep.design.rawValue) design; sensitivity indices need a sweep launched "
+                + "with --design saltelli (e.g. nepsim sweep launch SCENARIO --design saltelli --base 1024) or --design morris "
+                + "(--trajectories R); given-data methods for mc, lhs and sobol sweeps are not built yet")
         }
         let column: String
         if OutcomeCatalog.numeric.contains(where: { $0.name == output }) {
@@ -107,7 +158,7 @@ public enum SweepSensitivity {
             SELECT u.name FROM nepsim.sweeps s, unnest(s.uncertain_parameters) WITH ORDINALITY AS u(name, position)
             WHERE s.sweep_id = $1 ORDER BY u.position
             """, [String(sweep.id)]).rows.compactMap { $0[0] }
-        let k = names.count, blocks = k + 2
+        let k = names.count, blocks = sweep.design == .morris ? k + 1 : k + 2
         var reader = BinaryCopyReader(doubleColumns: 3, boolColumns: 0)
         try connection.copyOut("""
             COPY (SELECT r.point::float8, avg(\(column)), count(\(column))::float8 FROM nepsim.runs r
@@ -123,13 +174,25 @@ public enum SweepSensitivity {
             throw SensitivityError("\(output) has no value at design point \(missing) (it is NULL in every replication there); "
                 + "choose an outcome defined in every run")
         }
+        if sweep.design == .morris {
+            let design = MorrisDesign(seed: sweep.seed, dimensions: k, levels: MorrisDesign.defaultLevels)
+            let effects: [MorrisEffects.Estimate]
+            do {
+                effects = try MorrisEffects.analyze(inputs: (0..<sweep.points).map { design.gridPoint(UInt64($0)) }, outputs: means,
+                                                    resamples: resamples, seed: seed)
+            } catch {
+                throw SensitivityError("\(output): \(error)")
+            }
+            return SensitivityReport(sweep: "sweep \(sweep.id)", outcome: output, runs: sweep.runsTotal, trajectories: sweep.points / (k + 1),
+                                     resamples: resamples, names: names, effects: effects)
+        }
         let estimates: [SobolIndices.Estimate]
         do {
             estimates = try SobolIndices.analyze(saltelliOutputs: means, parameters: k, resamples: resamples, seed: seed)
         } catch {
             throw SensitivityError("\(output): \(error)")
         }
-        let rows = sweep.points / blocks
+        let rows = sweep.points / blocks  // Saltelli base rows
         return SensitivityReport(sweep: String(sweep.id), method: "sobol", outcome: output, runs: sweep.runsTotal,
                                  baseRows: rows, resamples: resamples, names: names, estimates: estimates)
     }

@@ -17,6 +17,8 @@ public enum StreamPurpose: UInt32, Sendable {
     case weather = 3
     /// The random digital shift that scrambles a Sobol' design (one word per dimension).
     case sobolScrambling = 4
+    /// A Morris trajectory's base point, order of steps and their directions.
+    case morrisTrajectory = 5
 }
 
 // MARK: - RandomStream

@@ -41,8 +41,13 @@ struct SensitivityCommand: ParsableCommand {
     @Option(help: "Plain data: the outputs (CSV, one number per sample row).")
     var outputs: String?
 
-    @Option(help: "Method: sobol (the only one built so far).")
-    var method: String = "sobol"
+    @Option(help: "Plain data: sobol (a Saltelli sample) or morris (a Morris sample; needs --parameters).")
+    var method: Method = .sobol
+
+    @Option(help: "Plain data, morris: the parameters file the sample was made from (its bounds give the grid).")
+    var parameters: String?
+
+    enum Method: String, ExpressibleByArgument, CaseIterable { case sobol, morris }
 
     @Option(help: "Bootstrap resamples for the intervals.")
     var resamples: Int = 1000
@@ -56,8 +61,8 @@ struct SensitivityCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
-        guard method == "sobol" else {
-            throw ValidationError("--method \(method): only 'sobol' is built so far (Morris and given-data methods are not).")
+        if method == .morris, samples != nil, parameters == nil {
+            throw ValidationError("--method morris on plain data needs --parameters FILE.toml (the bounds the sample was made with).")
         }
         try NumberRange.require(resamples, in: 10...100_000, "--resamples")
         let plain = samples != nil || outputs != nil
@@ -79,7 +84,7 @@ struct SensitivityCommand: ParsableCommand {
                 report = try plainReport(samples: samples, outputs: outputs)
             } else {
                 let connection = try database.connectCurrent()
-                report = try SweepSensitivity.sobol(sweep: sweep!, output: outcome ?? event!, resamples: resamples, seed: seed,
+                report = try SweepSensitivity.indices(sweep: sweep!, output: outcome ?? event!, resamples: resamples, seed: seed,
                                                     connection: connection)
             }
         } catch let error as SensitivityError {
@@ -106,6 +111,14 @@ struct SensitivityCommand: ParsableCommand {
             throw PlainDataError("\(samples) has \(x.rows.count) rows but \(outputs) has \(y.rows.count)")
         }
         let names = x.header ?? (1...k).map { "x\($0)" }
+        if method == .morris, let parameters {
+            let bounds = try ParameterBounds.load(path: parameters)
+            guard bounds.count == k else { throw PlainDataError("\(parameters) has \(bounds.count) parameters but \(samples) has \(k) columns") }
+            let grid = x.rows.map { row in zip(row, bounds).map { ($0 - $1.low) / ($1.high - $1.low) } }
+            let effects = try MorrisEffects.analyze(inputs: grid, outputs: y.rows.map { $0[0] }, resamples: resamples, seed: seed)
+            return SensitivityReport(sweep: samples, outcome: y.header?.first ?? outputs, runs: y.rows.count,
+                                     trajectories: y.rows.count / (k + 1), resamples: resamples, names: names, effects: effects)
+        }
         let estimates = try SobolIndices.analyze(saltelliOutputs: y.rows.map { $0[0] }, parameters: k, resamples: resamples, seed: seed)
         return SensitivityReport(sweep: samples, method: "sobol", outcome: y.header?.first ?? outputs, runs: y.rows.count,
                                  baseRows: y.rows.count / (k + 2), resamples: resamples, names: names, estimates: estimates)
@@ -116,7 +129,7 @@ struct SensitivityCommand: ParsableCommand {
 struct DesignCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "design",
-        abstract: "Print a Saltelli or Sobol' sample of parameters given by bounds, as CSV.",
+        abstract: "Print a Saltelli, Sobol' or Morris sample of parameters given by bounds, as CSV.",
         discussion: """
             --parameters FILE.toml lists the inputs, each uniform on [low, high]:
               [[parameter]]
@@ -124,20 +137,27 @@ struct DesignCommand: ParsableCommand {
               low = -3.141592653589793
               high = 3.141592653589793
             saltelli: --base N rows of N x (k + 2) points (row r, block j at line r x (k + 2) + j: \
-            A, then A with parameter j from B, then B); sobol: --base N points. Run your model on \
-            each line and give the outputs to `nepsim sensitivity --samples --outputs`.
+            A, then A with parameter j from B, then B); sobol: --base N points; morris: \
+            --trajectories R of k + 1 points on a grid of --levels (default 4). Run your model on \
+            each line and give the outputs to `nepsim sensitivity --samples --outputs [--method morris --parameters FILE]`.
             """)
 
-    enum Kind: String, ExpressibleByArgument, CaseIterable { case saltelli, sobol }
+    enum Kind: String, ExpressibleByArgument, CaseIterable { case saltelli, sobol, morris }
 
-    @Argument(help: "saltelli or sobol.")
+    @Argument(help: "saltelli, sobol or morris.")
     var kind: Kind
 
     @Option(help: "The parameters file (TOML).")
     var parameters: String
 
     @Option(help: "Base rows (saltelli) or points (sobol).")
-    var base: Int
+    var base: Int?
+
+    @Option(help: "Trajectories (morris).")
+    var trajectories: Int?
+
+    @Option(help: "Grid levels (morris; even).")
+    var levels: Int = 4
 
     @Option(help: "Seed of the scrambling.")
     var seed: UInt64 = 1
@@ -146,21 +166,37 @@ struct DesignCommand: ParsableCommand {
     var format: String = "csv"
 
     func validate() throws {
-        try NumberRange.require(base, in: 1...10_000_000, "--base")
+        if kind == .morris {
+            guard base == nil, let trajectories else { throw ValidationError("morris takes --trajectories R (not --base).") }
+            try NumberRange.require(trajectories, in: 2...1_000_000, "--trajectories")
+            try NumberRange.require(levels, in: 2...1000, "--levels")
+            guard levels % 2 == 0 else { throw ValidationError("--levels must be even (the step is levels / 2 grid cells).") }
+        } else {
+            guard trajectories == nil, let base else { throw ValidationError("\(kind.rawValue) takes --base N (not --trajectories).") }
+            try NumberRange.require(base, in: 1...10_000_000, "--base")
+        }
         guard format == "csv" else { throw ValidationError("--format: only csv.") }
     }
 
     func run() throws {
         let bounds: [ParameterBounds]
         do { bounds = try ParameterBounds.load(path: parameters) } catch let error as PlainDataError { throw CommandFailure(error.description) }
-        let design: any ExperimentDesign = kind == .saltelli
-            ? SaltelliDesign(seed: seed, baseRows: UInt64(base), dimensions: bounds.count)
-            : SobolDesign(seed: seed, dimensions: bounds.count)
-        let points = kind == .saltelli ? base * (bounds.count + 2) : base
+        let k = bounds.count
+        let design: any ExperimentDesign, points: Int
+        switch kind {
+        case .saltelli: (design, points) = (SaltelliDesign(seed: seed, baseRows: UInt64(base!), dimensions: k), base! * (k + 2))
+        case .sobol: (design, points) = (SobolDesign(seed: seed, dimensions: k), base!)
+        case .morris: (design, points) = (MorrisDesign(seed: seed, dimensions: k, levels: levels), trajectories! * (k + 1))
+        }
         var out = bounds.map(\.name).joined(separator: ",") + "\n"
         var coordinates: [Double] = []
         for point in 0..<points {
-            design.coordinates(point: UInt64(point), into: &coordinates)
+            // Morris samples its grid including both bounds (as SALib does); the others the open cube.
+            if let morris = design as? MorrisDesign {
+                coordinates = morris.gridPoint(UInt64(point))
+            } else {
+                design.coordinates(point: UInt64(point), into: &coordinates)
+            }
             out += zip(bounds, coordinates).map { $0.value(at: $1).description }.joined(separator: ",") + "\n"
             if out.utf8.count > 1 << 20 { print(out, terminator: ""); out = "" }
         }

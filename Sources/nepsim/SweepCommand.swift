@@ -77,35 +77,46 @@ struct SweepCommand: ParsableCommand {
                 help: "With --design saltelli instead of --runs: base rows N; runs = N x (k + 2) x replications for k uncertain parameters.")
         var base: Int?
 
-        /// The runs asked for: --runs, or --base rows of a Saltelli design; a Saltelli design's
-        /// runs must fill whole base rows.
+        @Option(parsing: .unconditional,
+                help: "With --design morris instead of --runs: trajectories R; runs = R x (k + 1) x replications.")
+        var trajectories: Int?
+
+        /// The runs asked for: --runs, or --base rows of a Saltelli design, or --trajectories of a
+        /// Morris design; a Saltelli or Morris design's runs must fill whole rows or trajectories.
         func totalRuns() throws -> Int {
-            switch (runs, base) {
+            let unit = options.design == .morris ? "trajectories" : "base"
+            let wanted = options.design == .morris ? trajectories : base
+            if options.design != .morris, trajectories != nil { throw ValidationError("--trajectories goes with --design morris.") }
+            if options.design == .morris, base != nil { throw ValidationError("--base goes with --design saltelli; use --trajectories.") }
+            switch (runs, wanted) {
             case (let runs?, nil):
-                if options.design == .saltelli {
+                if options.design == .saltelli || options.design == .morris {
                     let blocks = try blockRuns()
                     guard runs % blocks == 0 else {
-                        throw ValidationError("--design saltelli needs --runs to be a multiple of (k + 2) x replications = \(blocks) "
-                            + "(k = the scenario's uncertain parameters); or give --base N instead of --runs.")
+                        throw ValidationError("--design \(options.design.rawValue) needs --runs to be a multiple of "
+                            + "(k + \(options.design == .morris ? 1 : 2)) x replications = \(blocks) "
+                            + "(k = the scenario's uncertain parameters); or give --\(unit) instead of --runs.")
                     }
                 }
                 return runs
             case (nil, let base?):
-                guard options.design == .saltelli else { throw ValidationError("--base goes with --design saltelli; give --runs instead.") }
-                try NumberRange.require(base, in: 2...Launch.maxRuns, "--base")
+                guard options.design == .saltelli || options.design == .morris else {
+                    throw ValidationError("--base goes with --design saltelli, --trajectories with --design morris; give --runs instead.")
+                }
+                try NumberRange.require(base, in: 2...Launch.maxRuns, "--\(unit)")
                 let (total, overflow) = base.multipliedReportingOverflow(by: try blockRuns())
                 guard !overflow else { throw ValidationError("--base \(base) makes too many runs.") }
                 return total
             case (nil, nil):
-                throw ValidationError("Give --runs (or --base N with --design saltelli).")
+                throw ValidationError("Give --runs (or --base N with --design saltelli, --trajectories R with --design morris).")
             case (.some, .some):
-                throw ValidationError("Give --runs or --base, not both.")
+                throw ValidationError("Give --runs or --\(unit), not both.")
             }
         }
 
-        /// Runs in one Saltelli base row: (k + 2) blocks x replications.
+        /// Runs in one Saltelli base row ((k + 2) blocks) or Morris trajectory (k + 1 points), x replications.
         private func blockRuns() throws -> Int {
-            (try options.loadScenario().uncertain.count + 2) * max(1, replications)
+            (try options.loadScenario().uncertain.count + (options.design == .morris ? 1 : 2)) * max(1, replications)
         }
 
         @Option(parsing: .unconditional, help: "Replications per design point (runs must be a multiple of it).")

@@ -107,6 +107,43 @@ final class SensitivityTests: XCTestCase {
         assertIndices(estimates, firstOrder: firstOrder, total: total)
     }
 
+    /// A Morris trajectory moves one input at a time by Delta = p / (2 (p - 1)), every input once,
+    /// on the grid; a linear function's elementary effects are its coefficients exactly, and an
+    /// interaction shows as sigma.
+    func testMorrisTrajectoriesAndEffectsOfKnownFunctions() throws {
+        let k = 4, trajectories = 50
+        let design = MorrisDesign(seed: 9, dimensions: k, levels: 4)
+        let inputs = (0..<(trajectories * (k + 1))).map { design.gridPoint(UInt64($0)) }
+        for t in 0..<trajectories {
+            var moved = Set<Int>()
+            for step in 1...k {
+                let before = inputs[t * (k + 1) + step - 1], after = inputs[t * (k + 1) + step]
+                let changed = (0..<k).filter { before[$0] != after[$0] }
+                XCTAssertEqual(changed.count, 1)
+                XCTAssertEqual(abs(after[changed[0]] - before[changed[0]]), design.delta, accuracy: 1e-12)
+                moved.insert(changed[0])
+            }
+            XCTAssertEqual(moved.count, k, "trajectory \(t) moves every input once")
+            XCTAssert(inputs[(t * (k + 1))...(t * (k + 1) + k)].allSatisfy { $0.allSatisfy { [0, 1.0 / 3, 2.0 / 3, 1].contains($0) } })
+        }
+        XCTAssert(design.coordinates(point: 7).allSatisfy { $0 > 0 && $0 < 1 })
+        let linear = try MorrisEffects.analyze(inputs: inputs, outputs: inputs.map { 3 * $0[0] - 2 * $0[1] + 0.5 * $0[2] })
+        for (estimate, c) in zip(linear, [3, -2, 0.5, 0]) {
+            XCTAssertEqual(estimate.mu, c, accuracy: 1e-9)
+            XCTAssertEqual(estimate.muStar, abs(c), accuracy: 1e-9)
+            XCTAssertEqual(estimate.sigma, 0, accuracy: 1e-9)
+        }
+        let interacting = try MorrisEffects.analyze(inputs: inputs, outputs: inputs.map { 4 * $0[0] * $0[1] + $0[2] })
+        XCTAssertGreaterThan(interacting[0].sigma, 0.5)
+        XCTAssertGreaterThan(interacting[1].sigma, 0.5)
+        XCTAssertEqual(interacting[2].sigma, 0, accuracy: 1e-9)
+        XCTAssertEqual(interacting[3].muStar, 0, accuracy: 1e-9)
+        XCTAssert(interacting[0].muStarInterval.contains(interacting[0].muStar))
+        XCTAssertGreaterThan(interacting[0].muStarInterval.upperBound - interacting[0].muStarInterval.lowerBound, 0)
+        // A sample that is not a set of trajectories is refused.
+        XCTAssertThrowsError(try MorrisEffects.analyze(inputs: Array(inputs.reversed()).shuffled(), outputs: inputs.map { $0[0] }))
+    }
+
     func testConstantOutputAndTooFewRowsAreRefused() {
         XCTAssertThrowsError(try SobolIndices.analyze(a: [1, 1], b: [1, 1], ab: [[1, 1]])) {
             XCTAssertEqual($0 as? SobolIndices.Problem, .constantOutput)

@@ -16,22 +16,61 @@ final class SensitivitySweepTests: DatabaseTestCase {
         let request = SweepRequest(scenario: scenario, name: "why", points: 128 * (k + 2), design: .saltelli, seed: 3, taskSize: 500)
         let sweep = try Coordinator.launch(request, on: connection, codeVersion: "test")
         try runWorkers(2, sweep: sweep)
-        let report = try SweepSensitivity.sobol(sweep: "why", output: "stalin_died_1926", resamples: 200, connection: connection)
+        let report = try SweepSensitivity.indices(sweep: "why", output: "stalin_died_1926", resamples: 200, connection: connection)
         XCTAssertEqual(report.runs, 128 * (k + 2))
         XCTAssertEqual(Set(report.parameters.keys), Set(scenario.uncertain.map(\.name)))
         let top = report.ranked.prefix(2).map(\.name)
         XCTAssertEqual(Set(top), ["stalin_1926_attempt_probability", "stalin_1926_attempt_success"], "\(report.table)")
         // Parameters that cannot touch the 1926 attempt have (nearly) no total effect on it.
         let kirov = try XCTUnwrap(report.parameters["kirov_1934_attempt_probability"])
-        XCTAssertLessThan(kirov.ST, 0.02, report.table)
+        XCTAssertLessThan(try XCTUnwrap(kirov.ST), 0.02, report.table)
         // Asking for a method the sweep's design cannot answer, or an unknown outcome, is explained.
         let mc = try launch("shot-in-the-kremlin", runs: 100, sweepName: "plain-mc")
-        XCTAssertThrowsError(try SweepSensitivity.sobol(sweep: String(mc.id), output: "terror", connection: connection)) {
+        XCTAssertThrowsError(try SweepSensitivity.indices(sweep: String(mc.id), output: "terror", connection: connection)) {
             XCTAssert(String(describing: $0).contains("--design saltelli"), "\($0)")
         }
-        XCTAssertThrowsError(try SweepSensitivity.sobol(sweep: "why", output: "famine_size", connection: connection)) {
+        XCTAssertThrowsError(try SweepSensitivity.indices(sweep: "why", output: "famine_size", connection: connection)) {
             XCTAssert(String(describing: $0).contains("no outcome or event 'famine_size'"), "\($0)")
         }
+    }
+
+    /// A Morris sweep's trajectories share their chance; the 1926 parameters move the event most.
+    func testMorrisSweepEffectsAndPlainMorrisThroughTheCommandLine() throws {
+        let scenario = try scenario("shot-in-the-kremlin")
+        let k = scenario.uncertain.count
+        let request = SweepRequest(scenario: scenario, name: "morris", points: 60 * (k + 1), design: .morris, seed: 4, taskSize: 500)
+        try runWorkers(2, sweep: try Coordinator.launch(request, on: connection, codeVersion: "test"))
+        let report = try SweepSensitivity.indices(sweep: "morris", output: "stalin_died_1926", resamples: 100, connection: connection)
+        XCTAssertEqual(report.method, "morris")
+        XCTAssert(report.ranked.prefix(2).map(\.name).contains("stalin_1926_attempt_probability"), report.table)
+        XCTAssertEqual(try XCTUnwrap(report.parameters["kirov_1934_attempt_probability"]?.mu_star), 0, accuracy: 0.05, report.table)
+
+        // Plain data: a linear model's elementary effects are its coefficients times each range.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nepsim-morris-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let parameters = directory.appendingPathComponent("bounds.toml")
+        try "[[parameter]]\nname = \"a\"\nlow = 0\nhigh = 2\n\n[[parameter]]\nname = \"b\"\nlow = -1\nhigh = 1\n"
+            .write(to: parameters, atomically: true, encoding: .utf8)
+        let (design, designOut, _) = try startNepsim(["design", "morris", "--parameters", parameters.path, "--trajectories", "20"])
+        let sample = String(decoding: designOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        design.waitUntilExit()
+        XCTAssertEqual(design.terminationStatus, 0)
+        let rows = sample.split(separator: "\n").dropFirst().map { $0.split(separator: ",").map { Double($0)! } }
+        XCTAssertEqual(rows.count, 20 * 3)
+        let samplesFile = directory.appendingPathComponent("x.csv"), outputsFile = directory.appendingPathComponent("y.csv")
+        try sample.write(to: samplesFile, atomically: true, encoding: .utf8)
+        try rows.map { String(5 * $0[0] - 3 * $0[1]) }.joined(separator: "\n").write(to: outputsFile, atomically: true, encoding: .utf8)
+        let (analysis, out, err) = try startNepsim(["sensitivity", "--samples", samplesFile.path, "--outputs", outputsFile.path,
+                                                    "--method", "morris", "--parameters", parameters.path, "--format", "json"])
+        let json = out.fileHandleForReading.readDataToEndOfFile()
+        analysis.waitUntilExit()
+        XCTAssertEqual(analysis.terminationStatus, 0, String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        let indices = try XCTUnwrap((try JSONSerialization.jsonObject(with: json) as? [String: Any])?["parameters"] as? [String: [String: Any]])
+        XCTAssertEqual(indices["a"]?["mu"] as? Double ?? 0, 10, accuracy: 1e-9)  // 5 per unit x a range of 2
+        XCTAssertEqual(indices["b"]?["mu"] as? Double ?? 0, -6, accuracy: 1e-9)
+        XCTAssertEqual(indices["b"]?["mu_star"] as? Double ?? 0, 6, accuracy: 1e-9)
+        XCTAssertEqual(indices["a"]?["sigma"] as? Double ?? -1, 0, accuracy: 1e-9)
     }
 
     /// `nepsim design saltelli` prints a sample, a model runs on it outside nepsim, and

@@ -48,6 +48,8 @@ public enum DesignKind: String, CaseIterable, Sendable {
     case sobol
     /// Saltelli's A, B and A_B(i) blocks for Sobol' sensitivity indices (N x (k + 2) points).
     case saltelli
+    /// Morris elementary-effects trajectories (k + 1 points each, on a grid of `levels`).
+    case morris
 
     /// A line for help text.
     public var summary: String {
@@ -56,6 +58,7 @@ public enum DesignKind: String, CaseIterable, Sendable {
         case .latinHypercube: return "Latin hypercube: one point in each of the N equal strata of every parameter"
         case .sobol: return "Sobol': a scrambled low-discrepancy sequence (Joe-Kuo directions, digital shift keyed by the seed)"
         case .saltelli: return "Saltelli: N base rows x (k + 2) blocks (A, A_B(1..k), B) for Sobol' indices; runs = N x (k + 2) x replications"
+        case .morris: return "Morris: trajectories of k + 1 points, one parameter moved at a time on a grid of 4 levels"
         }
     }
 
@@ -72,6 +75,8 @@ public enum DesignKind: String, CaseIterable, Sendable {
         case .saltelli:
             return SaltelliDesign(seed: seed, baseRows: points / UInt64(SaltelliDesign.blockCount(dimensions: dimensions)),
                                   dimensions: dimensions)
+        case .morris:
+            return MorrisDesign(seed: seed, dimensions: dimensions, levels: MorrisDesign.defaultLevels)
         }
     }
 }
