@@ -23,7 +23,7 @@ public struct SensitivityReport: Encodable, Sendable {
         public var sigma: Double?
 
         /// What ranks parameters: ST, or mu*.
-        var importance: Double { ST ?? mu_star ?? 0 }
+        var importance: Double { ST ?? mu_star ?? S1 ?? 0 }
     }
 
     public let sweep: String
@@ -48,6 +48,19 @@ public struct SensitivityReport: Encodable, Sendable {
         parameters = Dictionary(uniqueKeysWithValues: zip(names, estimates).map { name, e in
             (name, Indices(S1: e.firstOrder, S1_ci: [e.firstOrderInterval.lowerBound, e.firstOrderInterval.upperBound],
                            ST: e.total, ST_ci: [e.totalInterval.lowerBound, e.totalInterval.upperBound]))
+        })
+    }
+
+    public init(sweep: String, outcome: String, runs: Int, resamples: Int, names: [String], binned: [BinnedFirstOrder.Estimate]) {
+        self.sweep = sweep
+        method = "binned-first-order"
+        self.outcome = outcome
+        self.runs = runs
+        baseRows = runs
+        self.resamples = resamples
+        parameterOrder = names
+        parameters = Dictionary(uniqueKeysWithValues: zip(names, binned).map { name, e in
+            (name, Indices(S1: e.firstOrder, S1_ci: [e.firstOrderInterval.lowerBound, e.firstOrderInterval.upperBound]))
         })
     }
 
@@ -91,8 +104,12 @@ public struct SensitivityReport: Encodable, Sendable {
     }
 
     private var sobolTable: String {
-        var lines = ["Sobol' indices of \(outcome) (sweep \(sweep), \(runs.formatted()) runs, \(baseRows.formatted()) base rows; "
-                     + "95% bootstrap intervals from \(resamples) resamples)",
+        let what = method == "binned-first-order"
+            ? "First-order indices of \(outcome) from given data (\(sweep), \(runs.formatted()) runs, inputs binned by rank; no total "
+                + "indices without a Saltelli design; 95% bootstrap intervals from \(resamples) resamples)"
+            : "Sobol' indices of \(outcome) (\(sweep), \(runs.formatted()) runs, \(baseRows.formatted()) base rows; "
+                + "95% bootstrap intervals from \(resamples) resamples)"
+        var lines = [what,
                      pad("parameter") + "       S1    S1 95% interval       ST    ST 95% interval"]
         for (name, i) in ranked {
             lines.append(pad(name) + String(format: " %8.4f [%7.4f, %7.4f] %8.4f [%7.4f, %7.4f]",
@@ -137,14 +154,34 @@ public enum SweepSensitivity {
     /// Reads the sweep's per-point means of `output` (an outcome, or an event as 0/1) by binary
     /// COPY and computes Sobol' indices (a Saltelli sweep) or Morris's elementary effects (a
     /// Morris sweep). The sweep must be complete.
-    public static func indices(sweep reference: String, output: String, resamples: Int = 1000, seed: UInt64 = 1,
-                             connection: PostgresConnection) throws -> SensitivityReport {
-        let sweep = try StoredSweep.load(reference, from: connection)
-        guard sweep.design == .saltelli || sweep.design == .morris else {
-            throw SensitivityError("sweep \(sweep.id) uses the \(sweep.design.rawValue) design; sensitivity indices need a sweep launched "
-                + "with --design saltelli (e.g. nepsim sweep launch SCENARIO --design saltelli --base 1024) or --design morris "
-                + "(--trajectories R); given-data methods for mc, lhs and sobol sweeps are not built yet")
+    /// First-order indices of any sample, one row per run: the drawn values and the output.
+    static func givenData(sweep: StoredSweep, column: String, output: String, names: [String], resamples: Int, seed: UInt64,
+                          connection: PostgresConnection) throws -> SensitivityReport {
+        let k = names.count
+        var reader = BinaryCopyReader(doubleColumns: k + 1, boolColumns: 0)
+        let inputs = (1...k).map { "r.param_values[\($0)]" }.joined(separator: ", ")
+        try connection.copyOut("""
+            COPY (SELECT \(inputs), \(column) FROM nepsim.runs r WHERE r.sweep_id = \(sweep.id) AND \(column) IS NOT NULL)
+            TO STDOUT (FORMAT binary)
+            """) { try reader.consume($0) }
+        try reader.finish()
+        let estimates: [BinnedFirstOrder.Estimate]
+        do {
+            estimates = try BinnedFirstOrder.analyze(inputs: Array(reader.doubles.prefix(k)), outputs: reader.doubles[k],
+                                                     resamples: resamples, seed: seed)
+        } catch {
+            throw SensitivityError("\(output): \(error)")
         }
+        return SensitivityReport(sweep: "sweep \(sweep.id)", outcome: output, runs: reader.doubles[k].count, resamples: resamples,
+                                 names: names, binned: estimates)
+    }
+
+    /// `resamples` defaults to 1,000 for Saltelli and Morris sweeps and 100 for given data
+    /// (which resamples every run).
+    public static func indices(sweep reference: String, output: String, resamples chosen: Int? = nil, seed: UInt64 = 1,
+                               connection: PostgresConnection) throws -> SensitivityReport {
+        let sweep = try StoredSweep.load(reference, from: connection)
+        let resamples = chosen ?? (sweep.design == .saltelli || sweep.design == .morris ? 1000 : 100)
         let column: String
         if OutcomeCatalog.numeric.contains(where: { $0.name == output }) {
             column = "r.\(output)::float8"
@@ -159,6 +196,11 @@ public enum SweepSensitivity {
             WHERE s.sweep_id = $1 ORDER BY u.position
             """, [String(sweep.id)]).rows.compactMap { $0[0] }
         let k = names.count, blocks = sweep.design == .morris ? k + 1 : k + 2
+        guard k > 0 else { throw SensitivityError("sweep \(sweep.id)'s scenario draws no uncertain parameters: nothing to rank") }
+        if sweep.design != .saltelli && sweep.design != .morris {
+            return try givenData(sweep: sweep, column: column, output: output, names: names, resamples: resamples, seed: seed,
+                                 connection: connection)
+        }
         var reader = BinaryCopyReader(doubleColumns: 3, boolColumns: 0)
         try connection.copyOut("""
             COPY (SELECT r.point::float8, avg(\(column)), count(\(column))::float8 FROM nepsim.runs r
@@ -193,7 +235,7 @@ public enum SweepSensitivity {
             throw SensitivityError("\(output): \(error)")
         }
         let rows = sweep.points / blocks  // Saltelli base rows
-        return SensitivityReport(sweep: String(sweep.id), method: "sobol", outcome: output, runs: sweep.runsTotal,
+        return SensitivityReport(sweep: "sweep \(sweep.id)", method: "sobol", outcome: output, runs: sweep.runsTotal,
                                  baseRows: rows, resamples: resamples, names: names, estimates: estimates)
     }
 }

@@ -41,16 +41,16 @@ struct SensitivityCommand: ParsableCommand {
     @Option(help: "Plain data: the outputs (CSV, one number per sample row).")
     var outputs: String?
 
-    @Option(help: "Plain data: sobol (a Saltelli sample) or morris (a Morris sample; needs --parameters).")
+    @Option(help: "Plain data: sobol (a Saltelli sample), morris (a Morris sample; needs --parameters) or binned (first-order indices of any sample).")
     var method: Method = .sobol
 
     @Option(help: "Plain data, morris: the parameters file the sample was made from (its bounds give the grid).")
     var parameters: String?
 
-    enum Method: String, ExpressibleByArgument, CaseIterable { case sobol, morris }
+    enum Method: String, ExpressibleByArgument, CaseIterable { case sobol, morris, binned }
 
-    @Option(help: "Bootstrap resamples for the intervals.")
-    var resamples: Int = 1000
+    @Option(help: "Bootstrap resamples for the intervals (default 1,000; 100 for given data).")
+    var resamples: Int?
 
     @Option(help: "Seed of the bootstrap.")
     var seed: UInt64 = 1
@@ -64,7 +64,7 @@ struct SensitivityCommand: ParsableCommand {
         if method == .morris, samples != nil, parameters == nil {
             throw ValidationError("--method morris on plain data needs --parameters FILE.toml (the bounds the sample was made with).")
         }
-        try NumberRange.require(resamples, in: 10...100_000, "--resamples")
+        if let resamples { try NumberRange.require(resamples, in: 10...100_000, "--resamples") }
         let plain = samples != nil || outputs != nil
         if plain {
             guard samples != nil, outputs != nil else { throw ValidationError("plain data needs both --samples and --outputs.") }
@@ -115,13 +115,19 @@ struct SensitivityCommand: ParsableCommand {
             let bounds = try ParameterBounds.load(path: parameters)
             guard bounds.count == k else { throw PlainDataError("\(parameters) has \(bounds.count) parameters but \(samples) has \(k) columns") }
             let grid = x.rows.map { row in zip(row, bounds).map { ($0 - $1.low) / ($1.high - $1.low) } }
-            let effects = try MorrisEffects.analyze(inputs: grid, outputs: y.rows.map { $0[0] }, resamples: resamples, seed: seed)
+            let effects = try MorrisEffects.analyze(inputs: grid, outputs: y.rows.map { $0[0] }, resamples: resamples ?? 1000, seed: seed)
             return SensitivityReport(sweep: samples, outcome: y.header?.first ?? outputs, runs: y.rows.count,
-                                     trajectories: y.rows.count / (k + 1), resamples: resamples, names: names, effects: effects)
+                                     trajectories: y.rows.count / (k + 1), resamples: resamples ?? 1000, names: names, effects: effects)
         }
-        let estimates = try SobolIndices.analyze(saltelliOutputs: y.rows.map { $0[0] }, parameters: k, resamples: resamples, seed: seed)
+        if method == .binned {
+            let columns = (0..<k).map { i in x.rows.map { $0[i] } }
+            let binned = try BinnedFirstOrder.analyze(inputs: columns, outputs: y.rows.map { $0[0] }, resamples: resamples ?? 100, seed: seed)
+            return SensitivityReport(sweep: samples, outcome: y.header?.first ?? outputs, runs: y.rows.count, resamples: resamples ?? 100,
+                                     names: names, binned: binned)
+        }
+        let estimates = try SobolIndices.analyze(saltelliOutputs: y.rows.map { $0[0] }, parameters: k, resamples: resamples ?? 1000, seed: seed)
         return SensitivityReport(sweep: samples, method: "sobol", outcome: y.header?.first ?? outputs, runs: y.rows.count,
-                                 baseRows: y.rows.count / (k + 2), resamples: resamples, names: names, estimates: estimates)
+                                 baseRows: y.rows.count / (k + 2), resamples: resamples ?? 1000, names: names, estimates: estimates)
     }
 }
 

@@ -144,6 +144,19 @@ final class SensitivityTests: XCTestCase {
         XCTAssertThrowsError(try MorrisEffects.analyze(inputs: Array(inputs.reversed()).shuffled(), outputs: inputs.map { $0[0] }))
     }
 
+    /// Given data (a plain Monte Carlo sample of Ishigami): first-order indices by binning.
+    func testBinnedFirstOrderIndicesOfIshigamiFromGivenData() throws {
+        let design = MonteCarloDesign(seed: 12, dimensions: 3)
+        let points = (0..<20_000).map { design.coordinates(point: UInt64($0)).map { -Double.pi + 2 * Double.pi * $0 } }
+        let y = points.map { x in sin(x[0]) + 7 * pow(sin(x[1]), 2) + 0.1 * pow(x[2], 4) * sin(x[0]) }
+        XCTAssertEqual([1000, 20_000, 100_000].map(BinnedFirstOrder.classCount(rows:)), [6, 28, 47])  // as SALib computes M
+        let estimates = try BinnedFirstOrder.analyze(inputs: (0..<3).map { i in points.map { $0[i] } }, outputs: y, resamples: 50)
+        for (estimate, expected) in zip(estimates, [0.3139, 0.4424, 0]) {
+            XCTAssertEqual(estimate.firstOrder, expected, accuracy: 0.03)
+            XCTAssertLessThan(estimate.firstOrderInterval.upperBound - estimate.firstOrderInterval.lowerBound, 0.06)
+        }
+    }
+
     func testConstantOutputAndTooFewRowsAreRefused() {
         XCTAssertThrowsError(try SobolIndices.analyze(a: [1, 1], b: [1, 1], ab: [[1, 1]])) {
             XCTAssertEqual($0 as? SobolIndices.Problem, .constantOutput)

@@ -24,11 +24,15 @@ final class SensitivitySweepTests: DatabaseTestCase {
         // Parameters that cannot touch the 1926 attempt have (nearly) no total effect on it.
         let kirov = try XCTUnwrap(report.parameters["kirov_1934_attempt_probability"])
         XCTAssertLessThan(try XCTUnwrap(kirov.ST), 0.02, report.table)
-        // Asking for a method the sweep's design cannot answer, or an unknown outcome, is explained.
-        let mc = try launch("shot-in-the-kremlin", runs: 100, sweepName: "plain-mc")
-        XCTAssertThrowsError(try SweepSensitivity.indices(sweep: String(mc.id), output: "terror", connection: connection)) {
-            XCTAssert(String(describing: $0).contains("--design saltelli"), "\($0)")
-        }
+        // A Monte Carlo sweep gets first-order indices from given data, pointing the same way.
+        let mc = try launch("shot-in-the-kremlin", runs: 3000, taskSize: 1000, sweepName: "plain-mc")
+        try runWorkers(2, sweep: mc)
+        let given = try SweepSensitivity.indices(sweep: String(mc.id), output: "stalin_died_1926", connection: connection)
+        XCTAssertEqual(given.method, "binned-first-order")
+        XCTAssertEqual(given.resamples, 100)
+        XCTAssert(["stalin_1926_attempt_probability", "stalin_1926_attempt_success"].contains(given.ranked[0].name), given.table)
+        XCTAssertNil(given.parameters["kirov_1934_attempt_probability"]?.ST)
+        // An unknown outcome is explained.
         XCTAssertThrowsError(try SweepSensitivity.indices(sweep: "why", output: "famine_size", connection: connection)) {
             XCTAssert(String(describing: $0).contains("no outcome or event 'famine_size'"), "\($0)")
         }
