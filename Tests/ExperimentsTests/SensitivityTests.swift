@@ -157,6 +157,36 @@ final class SensitivityTests: XCTestCase {
         }
     }
 
+    /// PRIM finds a planted box (x1 in [0.2, 0.6] and x3 above 0.7; three other inputs are
+    /// noise): its limits within one peeling step, only those inputs restricted, and coverage and
+    /// density that recount from the data.
+    func testPrimFindsAPlantedBox() throws {
+        let design = MonteCarloDesign(seed: 21, dimensions: 5)
+        let x = (0..<6000).map { design.coordinates(point: UInt64($0)) }
+        let event = x.map { $0[0] >= 0.2 && $0[0] <= 0.6 && $0[2] > 0.7 }
+        let result = try Prim.run(inputs: (0..<5).map { i in x.map { $0[i] } }, event: event, minCoverage: 0.8)
+        let box = result.trajectory[result.chosen]
+        XCTAssertEqual(box.restricted, [0, 2])
+        XCTAssertEqual(box.lows[0], 0.2, accuracy: 0.05)
+        XCTAssertEqual(box.highs[0], 0.6, accuracy: 0.05)
+        XCTAssertEqual(box.lows[2], 0.7, accuracy: 0.05)
+        XCTAssertGreaterThan(box.coverage, 0.8)
+        XCTAssertGreaterThan(box.density, 0.9)
+        let inBox = x.indices.filter { r in (0..<5).allSatisfy { x[r][$0] >= box.lows[$0] && x[r][$0] <= box.highs[$0] } }
+        XCTAssertEqual(box.runs, inBox.count)
+        XCTAssertEqual(box.hits, inBox.filter { event[$0] }.count)
+        XCTAssertEqual(box.coverage, Double(box.hits) / Double(event.filter { $0 }.count), accuracy: 1e-12)
+        XCTAssertEqual(box.mass, Double(box.runs) / 6000, accuracy: 1e-12)
+        // The trajectory starts with every run and its density never falls while peeling.
+        XCTAssertEqual(result.trajectory[0].mass, 1)
+        XCTAssertEqual(result.trajectory[0].coverage, 1)
+        // Both restricted inputs matter: dropping either limit is very unlikely to keep the density.
+        XCTAssertEqual(result.quasiP.map(\.input), [0, 2])
+        for p in result.quasiP { XCTAssert([p.lower, p.upper].compactMap { $0 }.allSatisfy { $0 < 1e-6 }, "\(p)") }
+        // The binomial tail the quasi-p-values use, against scipy's binom.sf(4, 10, 0.3) = 0.1502683.
+        XCTAssertEqual(Prim.binomialUpperTail(successes: 5, trials: 10, p: 0.3), 0.15026833, accuracy: 1e-7)
+    }
+
     func testConstantOutputAndTooFewRowsAreRefused() {
         XCTAssertThrowsError(try SobolIndices.analyze(a: [1, 1], b: [1, 1], ab: [[1, 1]])) {
             XCTAssertEqual($0 as? SobolIndices.Problem, .constantOutput)
