@@ -20,7 +20,7 @@ struct Nepsim: ParsableCommand {
             """,
         version: NepsimVersion.current,
         subcommands: [RunCommand.self, SimulateCommand.self, ScenarioCommand.self, SweepCommand.self,
-                      WorkerCommand.self, DatabaseCommand.self, ReportCommand.self, SensitivityCommand.self, DesignCommand.self, BenchCopyCommand.self, BenchQueueCommand.self]
+                      WorkerCommand.self, DatabaseCommand.self, ReportCommand.self, SensitivityCommand.self, DiscoverCommand.self, DesignCommand.self, BenchCopyCommand.self, BenchQueueCommand.self]
     )
 
     /// ArgumentParser's main, except that an error raised because a signal cancelled the query

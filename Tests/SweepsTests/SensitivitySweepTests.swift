@@ -77,6 +77,28 @@ final class SensitivitySweepTests: DatabaseTestCase {
         XCTAssertEqual(indices["a"]?["sigma"] as? Double ?? -1, 0, accuracy: 1e-9)
     }
 
+    /// The box PRIM chooses, fed back to `report --given` as printed, selects exactly the runs
+    /// the box holds, and the event's probability there is the box's density.
+    func testDiscoveredBoxIsAConditionTheReportAccepts() throws {
+        let sweep = try launch("shot-in-the-kremlin", runs: 4000, seed: 5, taskSize: 1000, sweepName: "where")
+        try runWorkers(2, sweep: sweep)
+        let report = try SweepDiscovery.discover(sweep: "where", event: "famine_over_1m", given: "stalin_died_1926",
+                                                 minCoverage: 0.5, connection: connection)
+        XCTAssertGreaterThan(report.trajectory.count, 2)
+        XCTAssertEqual(report.trajectory[0].mass, 1)
+        XCTAssertGreaterThanOrEqual(report.coverage, 0.5)
+        XCTAssertGreaterThan(report.density, report.trajectory[0].density)
+        XCTAssertFalse(report.box.isEmpty)
+        XCTAssert(report.condition.hasPrefix("params."), report.condition)
+        let given = try ReportBuilder.build(ReportRequest(sweep: "where", given: "stalin_died_1926 and " + report.condition),
+                                            on: connection)
+        XCTAssertEqual(given.runs, Int((report.mass * Double(report.runs)).rounded()))
+        let probability = try XCTUnwrap(given.events.first { $0.name == "famine_over_1m" }?.probability)
+        XCTAssertEqual(probability, report.density, accuracy: 1e-12)
+        XCTAssertThrowsError(try SweepDiscovery.discover(sweep: "where", event: "famine", given: nil, minCoverage: 0.5,
+                                                         connection: connection))
+    }
+
     /// `nepsim design saltelli` prints a sample, a model runs on it outside nepsim, and
     /// `nepsim sensitivity --samples --outputs` gives Ishigami's indices back.
     func testPlainDataRoundTripThroughTheCommandLine() throws {
