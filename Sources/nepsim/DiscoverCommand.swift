@@ -55,25 +55,10 @@ struct DiscoverCommand: ParsableCommand {
     }
 
     func run() throws {
-        let report: DiscoveryReport
-        do {
-            if let data {
-                report = try plain(data)
-            } else {
-                let connection = try database.connectCurrent()
-                report = try SweepDiscovery.discover(sweep: sweep!, event: event, given: given, minCoverage: minCoverage,
-                                                     peelAlpha: peelAlpha, connection: connection)
-            }
-        } catch let error as SensitivityError {
-            throw CommandFailure(error.description)
-        } catch let error as PlainDataError {
-            throw CommandFailure(error.description)
-        } catch let error as ConditionError {
-            throw CommandFailure(error.description)
-        } catch let error as SweepError {
-            throw CommandFailure(error.description)
-        } catch let error as PostgresError {
-            throw CommandFailure(error.description)
+        let report = try SweepCommand.guarded { () throws -> DiscoveryReport in
+            if let data { return try plain(data) }
+            return try SweepDiscovery.discover(sweep: sweep!, event: event, given: given, minCoverage: minCoverage,
+                                               peelAlpha: peelAlpha, connection: try database.connectCurrent())
         }
         switch format {
         case .json: try printJSON(report)

@@ -78,23 +78,10 @@ struct SensitivityCommand: ParsableCommand {
     }
 
     func run() throws {
-        let report: SensitivityReport
-        do {
-            if let samples, let outputs {
-                report = try plainReport(samples: samples, outputs: outputs)
-            } else {
-                let connection = try database.connectCurrent()
-                report = try SweepSensitivity.indices(sweep: sweep!, output: outcome ?? event!, resamples: resamples, seed: seed,
-                                                    connection: connection)
-            }
-        } catch let error as SensitivityError {
-            throw CommandFailure(error.description)
-        } catch let error as PlainDataError {
-            throw CommandFailure(error.description)
-        } catch let error as SweepError {
-            throw CommandFailure(error.description)
-        } catch let error as PostgresError {
-            throw CommandFailure(error.description)
+        let report = try SweepCommand.guarded { () throws -> SensitivityReport in
+            if let samples, let outputs { return try plainReport(samples: samples, outputs: outputs) }
+            return try SweepSensitivity.indices(sweep: sweep!, output: outcome ?? event!, resamples: resamples, seed: seed,
+                                                connection: try database.connectCurrent())
         }
         switch format {
         case .table: print(report.table)
@@ -185,8 +172,7 @@ struct DesignCommand: ParsableCommand {
     }
 
     func run() throws {
-        let bounds: [ParameterBounds]
-        do { bounds = try ParameterBounds.load(path: parameters) } catch let error as PlainDataError { throw CommandFailure(error.description) }
+        let bounds = try SweepCommand.guarded { try ParameterBounds.load(path: parameters) }
         let k = bounds.count
         let design: any ExperimentDesign, points: Int
         switch kind {

@@ -50,6 +50,12 @@ struct SweepCommand: ParsableCommand {
             throw CommandFailure(timeout?.explain(error) ?? error.description)
         } catch let error as SchemaMismatch {
             throw CommandFailure(error.description)
+        } catch let error as SensitivityError {
+            throw CommandFailure(error.description)
+        } catch let error as PlainDataError {
+            throw CommandFailure(error.description)
+        } catch let error as ConditionError {
+            throw CommandFailure(error.description)
         }
     }
 
@@ -65,7 +71,9 @@ struct SweepCommand: ParsableCommand {
 
                 Example: nepsim sweep launch scenarios/shot-in-the-kremlin.toml --runs 10000 --local-workers 2 --wait
 
-                For Sobol' sensitivity indices (`nepsim sensitivity`): --design saltelli --base N gives                 N x (k + 2) design points for the scenario's k uncertain parameters.
+                For sensitivity indices (`nepsim sensitivity`): --design saltelli --base N gives N x (k + 2) \
+                design points for the scenario's k uncertain parameters; --design morris --trajectories R \
+                gives R x (k + 1).
                 """)
 
         @OptionGroup var options: SimulationOptions
