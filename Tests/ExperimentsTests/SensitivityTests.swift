@@ -1,4 +1,4 @@
-import Experiments
+@testable import Experiments
 import Foundation
 import XCTest
 
@@ -183,6 +183,20 @@ final class SensitivityTests: XCTestCase {
         // Both restricted inputs matter: dropping either limit is very unlikely to keep the density.
         XCTAssertEqual(result.quasiP.map(\.input), [0, 2])
         for p in result.quasiP { XCTAssert([p.lower, p.upper].compactMap { $0 }.allSatisfy { $0 < 1e-6 }, "\(p)") }
+        // Selection gives the sorted walk's quantile, ties and all.
+        let design2 = MonteCarloDesign(seed: 2, dimensions: 1)
+        for count in [1, 2, 7, 100, 1001] {
+            for ties in [false, true] {
+                let values = (0..<count).map { p -> Double in
+                    let u = design2.coordinates(point: UInt64(p))[0]
+                    return ties ? (u * 5).rounded(.down) : u
+                }
+                for q in [0.05, 0.5, 0.95] {
+                    var scratch = values
+                    XCTAssertEqual(Prim.quantile(selecting: &scratch, q), Prim.quantile(sorted: values.sorted(), q), "n \(count) q \(q) ties \(ties)")
+                }
+            }
+        }
         // The binomial tail the quasi-p-values use, against scipy's binom.sf(4, 10, 0.3) = 0.1502683.
         XCTAssertEqual(Prim.binomialUpperTail(successes: 5, trials: 10, p: 0.3), 0.15026833, accuracy: 1e-7)
     }

@@ -62,7 +62,7 @@ public enum BinnedFirstOrder {
         }
         let point = estimate(rows: nil)
         var generator = SplitMix64(seed: seed)
-        let resampled = (0..<resamples).map { _ in estimate(rows: (0..<n).map { _ in Int(generator.next() % UInt64(n)) }) }
+        let resampled = (0..<resamples).map { _ in estimate(rows: (0..<n).map { _ in generator.index(below: n) }) }
         let z = NormalFunctions.quantile(0.5 + confidence / 2)
         return point.indices.map { i in
             let values = resampled.map { $0[i] }

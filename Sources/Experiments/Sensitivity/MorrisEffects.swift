@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 // MARK: - MorrisEffects
@@ -40,17 +41,36 @@ public enum MorrisEffects {
             }
         }
         let z = NormalFunctions.quantile(0.5 + confidence / 2)
-        var generator = SplitMix64(seed: seed)
-        let draws = (0..<resamples).map { _ in (0..<trajectories).map { _ in Int(generator.next() % UInt64(trajectories)) } }
+        // Resample r draws its trajectories from its own generator (seed, r): the same intervals
+        // however the resamples are spread over threads.
+        let absolute = effects.flatMap { $0.map(abs) }  // trajectory-major, k a trajectory
+        // Flat (parameter-major): threads write distinct doubles of one buffer, never share an inner array.
+        var resampled = [Double](repeating: 0, count: k * resamples)
+        let threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        resampled.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer
+            DispatchQueue.concurrentPerform(iterations: threads) { part in
+                var sums = [Double](repeating: 0, count: k)
+                for r in stride(from: part, to: resamples, by: threads) {
+                    var generator = SplitMix64(seed: seed &+ UInt64(r) &* 0x9E37_79B9_7F4A_7C15)
+                    for d in 0..<k { sums[d] = 0 }
+                    for _ in 0..<trajectories {
+                        let t = generator.index(below: trajectories)
+                        for d in 0..<k { sums[d] += absolute[t * k + d] }
+                    }
+                    for d in 0..<k { out[d * resamples + r] = sums[d] / Double(trajectories) }
+                }
+            }
+        }
         return (0..<k).map { d in
             let column = effects.map { $0[d] }
             let mean = column.reduce(0, +) / Double(trajectories)
             let muStar = column.reduce(0) { $0 + abs($1) } / Double(trajectories)
             let sigma = trajectories > 1
                 ? (column.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(trajectories - 1)).squareRoot() : 0
-            let resampled = draws.map { rows in rows.reduce(0) { $0 + abs(column[$1]) } / Double(trajectories) }
-            let average = resampled.reduce(0, +) / Double(resampled.count)
-            let spread = (resampled.reduce(0) { $0 + ($1 - average) * ($1 - average) } / Double(max(1, resampled.count - 1))).squareRoot()
+            let values = resampled[(d * resamples)..<((d + 1) * resamples)]
+            let average = values.reduce(0, +) / Double(values.count)
+            let spread = (values.reduce(0) { $0 + ($1 - average) * ($1 - average) } / Double(max(1, values.count - 1))).squareRoot()
             return Estimate(mu: mean, muStar: muStar, muStarInterval: (muStar - z * spread)...(muStar + z * spread), sigma: sigma)
         }
     }

@@ -65,32 +65,70 @@ public struct NumericTable: Sendable {
     public let rows: [[Double]]
 
     public static func load(path: String) throws -> NumericTable {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw PlainDataError("cannot read \(path): \(error.localizedDescription)")
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PlainDataError("cannot read \(path): no such file or no permission")
         }
-        var lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return try parse([UInt8](data), file: path)
+    }
+
+    /// Parses bytes directly (strtod on each field): a million numbers in well under a second,
+    /// where String splitting takes several.
+    public static func parse(_ bytes: [UInt8], file: String) throws -> NumericTable {
         var header: [String]?
-        if let first = lines.first, first.split(separator: ",").contains(where: { Double($0.trimmingCharacters(in: .whitespaces)) == nil }) {
-            header = first.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            lines.removeFirst()
-        }
+        var rows: [[Double]] = []
         var width: Int?
-        let rows = try lines.enumerated().map { index, line -> [Double] in
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-            let values = try fields.map { field -> Double in
-                guard let value = Double(field.trimmingCharacters(in: .whitespaces)), value.isFinite else {
-                    throw PlainDataError("\(path): line \(index + 1 + (header == nil ? 0 : 1)): '\(field)' is not a finite number")
+        var lineNumber = 0
+        var field = [CChar](repeating: 0, count: 64)
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            lineNumber += 1
+            var lineEnd = end
+            if lineEnd > start && bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+            defer { start = end + 1 }
+            if bytes[start..<lineEnd].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+            var values: [Double] = []
+            var texts: [String] = []
+            var numeric = true
+            var fieldStart = start
+            while fieldStart <= lineEnd {
+                var fieldEnd = fieldStart
+                while fieldEnd < lineEnd && bytes[fieldEnd] != 0x2C { fieldEnd += 1 }
+                var a = fieldStart, b = fieldEnd
+                while a < b && (bytes[a] == 0x20 || bytes[a] == 0x09) { a += 1 }
+                while b > a && (bytes[b - 1] == 0x20 || bytes[b - 1] == 0x09) { b -= 1 }
+                let length = b - a
+                if field.count < length + 1 { field = [CChar](repeating: 0, count: length + 1) }
+                for i in 0..<length { field[i] = CChar(bitPattern: bytes[a + i]) }
+                field[length] = 0
+                var parsed: Double?
+                field.withUnsafeMutableBufferPointer { buffer in
+                    var stop: UnsafeMutablePointer<CChar>?
+                    let value = strtod(buffer.baseAddress!, &stop)
+                    if length > 0, stop == buffer.baseAddress! + length { parsed = value }
                 }
-                return value
+                if let parsed, parsed.isFinite {
+                    values.append(parsed)
+                } else {
+                    numeric = false
+                }
+                texts.append(String(decoding: bytes[a..<b], as: UTF8.self))
+                fieldStart = fieldEnd + 1
+            }
+            if !numeric {
+                if header == nil && rows.isEmpty {
+                    header = texts
+                    continue
+                }
+                let bad = texts.first { Double($0).map { !$0.isFinite } ?? true } ?? ""
+                throw PlainDataError("\(file): line \(lineNumber): '\(bad)' is not a finite number")
             }
             if let width, width != values.count {
-                throw PlainDataError("\(path): line \(index + 1 + (header == nil ? 0 : 1)) has \(values.count) columns, not \(width)")
+                throw PlainDataError("\(file): line \(lineNumber) has \(values.count) columns, not \(width)")
             }
             width = values.count
-            return values
+            rows.append(values)
         }
         return NumericTable(header: header, rows: rows)
     }

@@ -71,26 +71,44 @@ public enum Prim {
         var rows = Array(0..<n)
         var trajectory = [box(lows, highs, rows)]
 
-        // Peeling.
+        // Peeling: one sort per input and step gives both candidate limits; the candidates are
+        // scored from counts, and only the chosen one's runs are gathered.
         while true {
-            var best: (score: Double, free: Int, lows: [Double], highs: [Double], rows: [Int])?
+            var best: (score: Double, free: Int, input: Int, upper: Bool, limit: Double, kept: Int)?
+            let hitsNow = rows.reduce(0) { $0 + (event[$1] ? 1 : 0) }
+            let meanOld = Double(hitsNow) / Double(rows.count)
+            let restrictedNow = (0..<k).filter { lows[$0] != initialLows[$0] || highs[$0] != initialHighs[$0] }.count
             for j in 0..<k {
-                let values = rows.map { inputs[j][$0] }
-                for upper in [false, true] {
-                    let limit = quantile(values, upper ? 1 - peelAlpha : peelAlpha)
-                    let kept = rows.filter { upper ? inputs[j][$0] <= limit : inputs[j][$0] >= limit }
-                    var newLows = lows, newHighs = highs
-                    if upper { newHighs[j] = limit } else { newLows[j] = limit }
-                    let score = lenient1(rows, kept)
-                    let free = k - (0..<k).filter { newLows[$0] != initialLows[$0] || newHighs[$0] != initialHighs[$0] }.count
+                let column = inputs[j]
+                var values = rows.map { column[$0] }
+                let lowLimit = quantile(selecting: &values, peelAlpha), highLimit = quantile(selecting: &values, 1 - peelAlpha)
+                var keptLow = 0, hitsLow = 0, keptHigh = 0, hitsHigh = 0
+                for r in rows {
+                    let v = column[r], hit = event[r] ? 1 : 0
+                    if v >= lowLimit { keptLow += 1; hitsLow += hit }
+                    if v <= highLimit { keptHigh += 1; hitsHigh += hit }
+                }
+                let wasRestricted = lows[j] != initialLows[j] || highs[j] != initialHighs[j]
+                for (upper, kept, hits, limit) in [(false, keptLow, hitsLow, lowLimit), (true, keptHigh, hitsHigh, highLimit)] {
+                    let meanNew = kept == 0 ? 0 : Double(hits) / Double(kept)
+                    let score = meanNew != meanOld && kept != rows.count ? (meanNew - meanOld) / Double(abs(rows.count - kept)) : 0
+                    let changes = upper ? limit != initialHighs[j] : limit != initialLows[j]
+                    let free = k - restrictedNow - (wasRestricted || !changes ? 0 : 1)
                     if best == nil || score > best!.score || (score == best!.score && free > best!.free) {
-                        best = (score, free, newLows, newHighs, kept)
+                        best = (score, free, j, upper, limit, kept)
                     }
                 }
             }
-            guard let chosen = best, Double(chosen.rows.count) / Double(n) >= massMin, chosen.rows.count < rows.count, chosen.score > 0
+            guard let chosen = best, Double(chosen.kept) / Double(n) >= massMin, chosen.kept < rows.count, chosen.score > 0
             else { break }
-            (lows, highs, rows) = (chosen.lows, chosen.highs, chosen.rows)
+            let column = inputs[chosen.input]
+            if chosen.upper {
+                highs[chosen.input] = chosen.limit
+                rows = rows.filter { column[$0] <= chosen.limit }
+            } else {
+                lows[chosen.input] = chosen.limit
+                rows = rows.filter { column[$0] >= chosen.limit }
+            }
             trajectory.append(box(lows, highs, rows))
         }
 
@@ -102,12 +120,12 @@ public enum Prim {
                 for upper in [false, true] {
                     var pasteLows = lows, pasteHighs = highs
                     if upper { pasteLows[u] = highs[u]; pasteHighs[u] = initialHighs[u] } else { pasteLows[u] = initialLows[u]; pasteHighs[u] = lows[u] }
-                    let data = (0..<n).filter { inside($0, pasteLows, pasteHighs, only: restricted) }.map { inputs[u][$0] }
+                    let data = (0..<n).filter { inside($0, pasteLows, pasteHighs, only: restricted) }.map { inputs[u][$0] }.sorted()
                     var newLows = lows, newHighs = highs
                     if upper {
-                        newHighs[u] = data.isEmpty ? initialHighs[u] : quantile(data, pasteAlpha)
+                        newHighs[u] = data.isEmpty ? initialHighs[u] : quantile(sorted: data, pasteAlpha)
                     } else {
-                        newLows[u] = data.isEmpty ? initialLows[u] : quantile(data, 1 - pasteAlpha)
+                        newLows[u] = data.isEmpty ? initialLows[u] : quantile(sorted: data, 1 - pasteAlpha)
                     }
                     let kept = (0..<n).filter { inside($0, newLows, newHighs, only: restricted) }
                     let score = lenient1(rows, kept)
@@ -151,11 +169,43 @@ public enum Prim {
         return BetaFunctions.regularizedIncompleteBeta(p, a: Double(successes), b: Double(trials - successes + 1))
     }
 
+    /// `quantile(sorted:_:)` without sorting: the two order statistics by selection (linear on
+    /// average) and, when they tie, the next distinct value by one scan. Reorders `values`.
+    static func quantile(selecting values: inout [Double], _ q: Double) -> Double {
+        let i = Double(values.count - 1) * q
+        let lowerIndex = Int(i.rounded(.down)), higherIndex = Int(i.rounded(.up))
+        let lower = select(&values, lowerIndex)
+        let higher = higherIndex == lowerIndex ? lower : select(&values, higherIndex)
+        guard lower == higher else { return (lower + higher) / 2 }
+        if q > 0.5 {
+            // The largest value below the tie, if any (else the tie itself, as the sorted walk stops at index 0).
+            let below = values.reduce(-Double.infinity) { $1 < lower && $1 > $0 ? $1 : $0 }
+            return below == -.infinity ? lower : (below + lower) / 2
+        }
+        let above = values.reduce(Double.infinity) { $1 > lower && $1 < $0 ? $1 : $0 }
+        return above == .infinity ? lower : (lower + above) / 2
+    }
+
+    /// The value that would be at `index` if `values` were sorted (Hoare's selection).
+    static func select(_ values: inout [Double], _ index: Int) -> Double {
+        var low = 0, high = values.count - 1
+        while low < high {
+            let pivot = values[(low + high) / 2]
+            var i = low, j = high
+            while i <= j {
+                while values[i] < pivot { i += 1 }
+                while values[j] > pivot { j -= 1 }
+                if i <= j { values.swapAt(i, j); i += 1; j -= 1 }
+            }
+            if index <= j { high = j } else if index >= i { low = i } else { return values[index] }
+        }
+        return values[index]
+    }
+
     /// EMA Workbench's `get_quantile` (after sdtoolkit): the midpoint between the order statistic
     /// at the quantile and its next distinct neighbour (inwards), so a limit never falls on a
     /// data value and ties are never split.
-    static func quantile(_ data: [Double], _ q: Double) -> Double {
-        let sorted = data.sorted()
+    static func quantile(sorted: [Double], _ q: Double) -> Double {
         let i = Double(sorted.count - 1) * q
         var lower = Int(i.rounded(.down)), higher = Int(i.rounded(.up))
         if q > 0.5 {

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 // MARK: - SobolIndices
@@ -43,21 +44,37 @@ public enum SobolIndices {
         let variance = Self.variance(a, b, rows: nil)
         guard variance > 0 else { throw .constantOutput }
         let z = NormalFunctions.quantile(0.5 + confidence / 2)
-        // The same resampled rows for every parameter, as SALib draws them.
-        var generator = SplitMix64(seed: seed)
-        let draws = (0..<resamples).map { _ in (0..<n).map { _ in Int(generator.next() % UInt64(n)) } }
-        let resampledVariances = draws.map { Self.variance(a, b, rows: $0) }
-        return ab.map { column in
+        // Resample r draws its rows from its own generator (seed, r), so the intervals are the
+        // same however the resamples are spread over threads; every parameter sees the same rows.
+        // Flat (parameter-major) so that threads write distinct doubles of one buffer, never share an inner array.
+        var s1s = [Double](repeating: .nan, count: ab.count * resamples)
+        var sts = s1s
+        let threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        s1s.withUnsafeMutableBufferPointer { s1Buffer in
+            sts.withUnsafeMutableBufferPointer { stBuffer in
+                nonisolated(unsafe) let s1Out = s1Buffer, stOut = stBuffer
+                DispatchQueue.concurrentPerform(iterations: threads) { part in
+                    var rows = [Int](repeating: 0, count: n)
+                    for r in stride(from: part, to: resamples, by: threads) {
+                        var generator = SplitMix64(seed: seed &+ UInt64(r) &* 0x9E37_79B9_7F4A_7C15)
+                        for i in 0..<n { rows[i] = generator.index(below: n) }
+                        let v = Self.variance(a, b, rows: rows)
+                        guard v > 0 else { continue }
+                        for (i, column) in ab.enumerated() {
+                            s1Out[i * resamples + r] = firstOrder(a, b, column, rows: rows) / v
+                            stOut[i * resamples + r] = total(a, column, rows: rows) / v
+                        }
+                    }
+                }
+            }
+        }
+        return ab.indices.map { i in
+            let column = ab[i]
             let s1 = firstOrder(a, b, column, rows: nil) / variance
             let st = total(a, column, rows: nil) / variance
-            var s1s: [Double] = [], sts: [Double] = []
-            s1s.reserveCapacity(resamples)
-            sts.reserveCapacity(resamples)
-            for (rows, v) in zip(draws, resampledVariances) where v > 0 {
-                s1s.append(firstOrder(a, b, column, rows: rows) / v)
-                sts.append(total(a, column, rows: rows) / v)
-            }
-            let s1Half = z * standardDeviation(s1s), stHalf = z * standardDeviation(sts)
+            let slice = (i * resamples)..<((i + 1) * resamples)
+            let s1Half = z * standardDeviation(s1s[slice].filter { !$0.isNaN })
+            let stHalf = z * standardDeviation(sts[slice].filter { !$0.isNaN })
             return Estimate(firstOrder: s1, firstOrderInterval: (s1 - s1Half)...(s1 + s1Half),
                             total: st, totalInterval: (st - stHalf)...(st + stHalf))
         }
@@ -107,5 +124,11 @@ struct SplitMix64 {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+
+    /// A uniform index in 0..<bound (bound < 2^32) by multiply-shift (Lemire 2019): no division,
+    /// which dominated bootstrap resampling.
+    mutating func index(below bound: Int) -> Int {
+        Int(((next() >> 32) &* UInt64(bound)) >> 32)
     }
 }
