@@ -58,7 +58,7 @@ extension HTMLReport.HistogramChart {
         var markup = SVG.open(kind: "histogram", name: name,
                               title: "Histogram of \(HTMLReport.Text.nameWithUnit(name, unit: unit)) over \(count(runs)) runs",
                               layout: layout)
-        markup += SVG.heading(name, subtitle: subtitle(bins, unit: unit, runs: runs))
+        markup += SVG.heading(name, subtitle: subtitle(bins, unit: unit, runs: runs) + offAxis(histogram))
         markup += SVG.yAxis(ticks: axes.yTicks, scale: axes.y, label: "runs", layout: layout, format: axes.yTicks.label)
         for bin in bins where bin.count > 0 {
             let (left, right) = axes.barSpan(bin.lower, bin.upper)
@@ -76,6 +76,13 @@ extension HTMLReport.HistogramChart {
         }
         let width = bins[0].upper - bins[0].lower
         return "\(count(runs)) runs; bins of \(withUnit(HTMLReport.Text.trimmed(HTMLReport.Text.number(width)), unit: unit))"
+    }
+
+    /// "; 12 runs above the axis (the longest tail), 3 below", when the axis left runs off.
+    static func offAxis(_ histogram: ReportData.Histogram) -> String {
+        let parts = [histogram.aboveRange.map { "\(count(Double($0))) runs above" },
+                     histogram.belowRange.map { "\(count(Double($0))) below" }].compactMap { $0 }
+        return parts.isEmpty ? "" : "; " + parts.joined(separator: ", ") + " the axis (a long tail; the axis spans 99% of runs)"
     }
 
     /// "1,000,000 persons", but "14.7 (1928 = 100)" where the unit is not a plain word.

@@ -172,18 +172,34 @@ public enum ReportBuilder {
         return shares
     }
 
-    /// Equal-width bins from the smallest to the largest value (one bin if they are equal).
+    /// Equal-width bins from the smallest to the largest value (one bin if they are equal). Where a
+    /// tail is long (the extreme lies beyond the 0.5th or 99.5th percentile by more than half the
+    /// range of the middle 99% of runs), the axis stops at that percentile instead, and the runs
+    /// beyond are counted in `belowRange` or `aboveRange` for the chart to say so.
     public static func histogram(name: String, unit: String, values: [Double], bins: Int) -> ReportData.Histogram {
-        guard let low = values.min(), let high = values.max() else {
+        guard var low = values.min(), var high = values.max() else {
             return ReportData.Histogram(outcome: name, unit: unit, edges: [], counts: [])
         }
         guard high > low else {
             return ReportData.Histogram(outcome: name, unit: unit, edges: [low, high], counts: [values.count])
         }
+        if values.count >= 200 {
+            var scratch = values
+            let middle = OrderStatistics.quantiles(&scratch, [0.005, 0.995])
+            let span = middle[1] - middle[0]
+            if span > 0 {
+                if middle[0] - low > span / 2 { low = middle[0] }
+                if high - middle[1] > span / 2 { high = middle[1] }
+            }
+        }
         let width = (high - low) / Double(bins)
         var counts = [Int](repeating: 0, count: bins)
-        for value in values { counts[min(bins - 1, Int((value - low) / width))] += 1 }
-        return ReportData.Histogram(outcome: name, unit: unit, edges: (0...bins).map { low + Double($0) * width }, counts: counts)
+        var below = 0, above = 0
+        for value in values {
+            if value < low { below += 1 } else if value > high { above += 1 } else { counts[min(bins - 1, Int((value - low) / width))] += 1 }
+        }
+        return ReportData.Histogram(outcome: name, unit: unit, edges: (0...bins).map { low + Double($0) * width }, counts: counts,
+                                    belowRange: below > 0 ? below : nil, aboveRange: above > 0 ? above : nil)
     }
 
     /// Fan charts read the yearly rows of at most about this many runs: every k-th design point

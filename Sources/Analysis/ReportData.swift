@@ -59,6 +59,10 @@ public struct ReportData: Codable, Sendable {
         public var unit: String
         public var edges: [Double]
         public var counts: [Int]
+        /// Runs left off the axis: a long tail (a few runs far beyond the rest) would otherwise
+        /// squeeze every other run into a bin or two. Nil when every run is drawn.
+        public var belowRange: Int?
+        public var aboveRange: Int?
     }
 
     /// Quantiles of one yearly series, year by year (a fan chart).

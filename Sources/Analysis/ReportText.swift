@@ -98,6 +98,8 @@ public enum ReportText {
             let label = pad(compact(h.edges[i]), 9) + " - " + pad(compact(h.edges[i + 1]), 9)
             lines.append("  " + label + pad(String(count), 8) + "  " + bar(Double(count) / Double(largest), width: 55))
         }
+        if let above = h.aboveRange { lines.append("  (\(above) runs above \(compact(h.edges.last!)) not shown: a long tail)") }
+        if let below = h.belowRange { lines.append("  (\(below) runs below \(compact(h.edges.first!)) not shown: a long tail)") }
         return lines
     }
 
