@@ -40,6 +40,11 @@ extension HTMLReport {
     .median-point { fill: #1d3f66; }
     .legend-median { stroke: #1d3f66; stroke-width: 2; }
     .interval { fill: #9db7d6; }
+    .bar.second { fill: var(--right); }
+    .whisker { stroke: #222; stroke-width: 1.5; }
+    .line { fill: none; stroke: var(--blue); stroke-width: 1.5; }
+    .point { fill: var(--blue); }
+    .point.chosen { fill: var(--right); stroke: #222; stroke-width: 1.5; }
     .estimate { fill: #1d3f66; }
     .swatch { display: inline-block; width: 0.8em; height: 0.8em; margin-right: 4px; vertical-align: baseline; }
     .swatch.left { background: var(--left); }

@@ -48,11 +48,31 @@ extension CommandFailure: LocalizedError {
 
 /// Writes JSON with sorted keys, for stable diffs.
 func printJSON<T: Encodable>(_ value: T) throws {
+    print(try jsonText(value))
+}
+
+/// JSON with sorted keys; non-finite numbers as strings.
+func jsonText<T: Encodable>(_ value: T) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    let data = try encoder.encode(value)
-    print(String(decoding: data, as: UTF8.self))
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}
+
+/// Formats of the commands that can also draw a chart.
+enum ChartFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, csv, json, html
+}
+
+/// Prints `text`, or writes it to `path` and says so on standard error.
+func emit(_ text: String, to path: String?) throws {
+    guard let path else { return print(text) }
+    do {
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    } catch {
+        throw CommandFailure("cannot write \(path): \(error.localizedDescription)")
+    }
+    FileHandle.standardError.write(Data("wrote \(path)\n".utf8))
 }
 
 

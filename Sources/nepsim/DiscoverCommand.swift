@@ -41,8 +41,11 @@ struct DiscoverCommand: ParsableCommand {
     @Option(help: "Share of the box peeled at each step.")
     var peelAlpha: Double = 0.05
 
-    @Option(help: "table or json.")
-    var format: OutputFormat = .table
+    @Option(help: "table, json or html (the coverage-density trade-off with the chosen box marked).")
+    var format: ChartFormat = .table
+
+    @Option(help: "Write to this file instead of standard output.")
+    var output: String?
 
     @OptionGroup var database: DatabaseOptions
 
@@ -51,7 +54,7 @@ struct DiscoverCommand: ParsableCommand {
         try NumberRange.require(peelAlpha, in: 0.001...0.5, "--peel-alpha")
         guard (sweep == nil) != (data == nil) else { throw ValidationError("give a sweep or --data FILE.csv, not both.") }
         if data != nil, given != nil { throw ValidationError("--given goes with a sweep; filter plain data before.") }
-        guard format != .csv else { throw ValidationError("--format: table or json.") }
+        guard format != .csv else { throw ValidationError("--format: table, json or html.") }
     }
 
     func run() throws {
@@ -60,10 +63,13 @@ struct DiscoverCommand: ParsableCommand {
             return try SweepDiscovery.discover(sweep: sweep!, event: event, given: given, minCoverage: minCoverage,
                                                peelAlpha: peelAlpha, connection: try database.connectCurrent())
         }
+        let text: String
         switch format {
-        case .json: try printJSON(report)
-        default: print(report.table)
+        case .json: text = try jsonText(report)
+        case .html: text = HTMLReport.render(report)
+        default: text = report.table
         }
+        try emit(text, to: output)
     }
 
     private func plain(_ path: String) throws -> DiscoveryReport {

@@ -55,8 +55,11 @@ struct SensitivityCommand: ParsableCommand {
     @Option(help: "Seed of the bootstrap.")
     var seed: UInt64 = 1
 
-    @Option(help: "table, csv or json.")
-    var format: OutputFormat = .table
+    @Option(help: "table, csv, json or html (a chart of the indices with their intervals).")
+    var format: ChartFormat = .table
+
+    @Option(help: "Write to this file instead of standard output.")
+    var output: String?
 
     @OptionGroup var database: DatabaseOptions
 
@@ -83,11 +86,14 @@ struct SensitivityCommand: ParsableCommand {
             return try SweepSensitivity.indices(sweep: sweep!, output: outcome ?? event!, resamples: resamples, seed: seed,
                                                 connection: try database.connectCurrent())
         }
+        let text: String
         switch format {
-        case .table: print(report.table)
-        case .csv: print(report.csv)
-        case .json: try printJSON(report)
+        case .table: text = report.table
+        case .csv: text = report.csv
+        case .json: text = try jsonText(report)
+        case .html: text = HTMLReport.render(report)
         }
+        try emit(text, to: output)
     }
 
     private func plainReport(samples: String, outputs: String) throws -> SensitivityReport {
