@@ -24,6 +24,19 @@ final class SensitivitySweepTests: DatabaseTestCase {
         // Parameters that cannot touch the 1926 attempt have (nearly) no total effect on it.
         let kirov = try XCTUnwrap(report.parameters["kirov_1934_attempt_probability"])
         XCTAssertLessThan(try XCTUnwrap(kirov.ST), 0.02, report.table)
+        // The SQL of docs/queries.md (question 14) gives the same indices as the Swift estimators.
+        let queries = try String(contentsOf: DatabaseTestCase.root.appendingPathComponent("docs/queries.md"), encoding: .utf8)
+        let section = try XCTUnwrap(queries.components(separatedBy: "## 14.").last)
+        let sql = try XCTUnwrap(section.components(separatedBy: "```sql\n").dropFirst().first?.components(separatedBy: "```").first)
+            .replacingOccurrences(of: "sweep_id = 1", with: "sweep_id = \(sweep.id)")
+            .replacingOccurrences(of: "famine_over_1m", with: "stalin_died_1926")
+        let rows = try connection.query(sql).rows
+        XCTAssertEqual(rows.count, k)
+        for row in rows {
+            let name = try XCTUnwrap(row[0]), swift = try XCTUnwrap(report.parameters[name])
+            XCTAssertEqual(Double(row[1] ?? "") ?? .nan, try XCTUnwrap(swift.S1), accuracy: 1e-9, name)
+            XCTAssertEqual(Double(row[2] ?? "") ?? .nan, try XCTUnwrap(swift.ST), accuracy: 1e-9, name)
+        }
         // A Monte Carlo sweep gets first-order indices from given data, pointing the same way.
         let mc = try launch("shot-in-the-kremlin", runs: 3000, taskSize: 1000, sweepName: "plain-mc")
         try runWorkers(2, sweep: mc)
