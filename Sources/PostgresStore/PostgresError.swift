@@ -62,7 +62,9 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         return permanent.contains { message.contains($0) }
     }
 
-    /// A bad password or a role that may not log in: retrying will not help.
+    /// A bad password or a role that may not log in: retrying will not help. By SQLSTATE (28P01,
+    /// 28000) where there is one; libpq reports a failed connection attempt only as text (the
+    /// server's SQLSTATE is not exposed without a result), so its message is matched as well.
     public var isAuthenticationFailure: Bool {
         sqlState == "28P01" || sqlState == "28000" || message.contains("password authentication failed")
     }

@@ -2,7 +2,7 @@ import Experiments
 import Foundation
 import PostgresStore
 import SimulationCore
-import Sweeps
+@testable import Sweeps
 import XCTest
 
 /// Claims, leases, exactly-once results, poison tasks, and determinism across worker counts.
@@ -20,19 +20,20 @@ final class WorkerTests: DatabaseTestCase {
         XCTAssertEqual(takeover.attempts, 2)
         // A comes back and tries to complete: its lease is gone, so nothing is written.
         let plan = try sweep.runPlan()
-        let results = try SweepsTestHooks.compute(claimA, sweep: sweep, plan: plan, workerID: "a")
-        XCTAssertFalse(try SweepsTestHooks.complete(claimA, results: results, on: connection, workerID: "a"))
+        var timings = TaskTimings()
+        let results = try TaskComputation.compute(task: claimA, sweep: sweep, plan: plan, threads: 2, workerID: "a")
+        XCTAssertFalse(try TaskQueue.complete(claimA, results: results, on: connection, workerID: "a", timings: &timings))
         XCTAssertEqual(try count("SELECT count(*) FROM nepsim.runs"), 0)
         // B completes it: the rows land once.
-        let resultsB = try SweepsTestHooks.compute(takeover, sweep: sweep, plan: plan, workerID: "b")
-        XCTAssertTrue(try SweepsTestHooks.complete(takeover, results: resultsB, on: connection, workerID: "b"))
+        let resultsB = try TaskComputation.compute(task: takeover, sweep: sweep, plan: plan, threads: 2, workerID: "b")
+        XCTAssertTrue(try TaskQueue.complete(takeover, results: resultsB, on: connection, workerID: "b", timings: &timings))
         XCTAssertEqual(try count("SELECT count(*) FROM nepsim.runs"), 100)
         XCTAssertEqual(try connection.query("SELECT state FROM nepsim.tasks WHERE task_id = $1", [String(takeover.taskID)])
             .string(0, "state"), "done")
     }
 
     func claim(worker: String, lease: Double) throws -> ClaimedTask? {
-        try SweepsTestHooks.claim(on: connection, workerID: worker, sweepID: nil, leaseSeconds: lease)
+        try TaskQueue.claim(on: connection, workerID: worker, sweepID: nil, leaseSeconds: lease)
     }
 
     func testTwoWorkersStoreEveryRunExactlyOnce() throws {
