@@ -56,6 +56,32 @@ extension HTMLReport {
     }
 }
 
+// MARK: - The report's "why" sections
+
+extension HTMLReport {
+    /// What drives an event and where it happens, for `nepsim report --why EVENT --format html`.
+    public static func whySections(sensitivity: SensitivityReport?, discovery: DiscoveryReport?) -> String {
+        var html = ""
+        if let sensitivity {
+            html += section(id: "why-sensitivity", title: "Why: which parameters drive \(sensitivity.outcome)",
+                            intro: sensitivity.method == "morris"
+                                ? "Morris mu* per parameter with its 95% bootstrap interval."
+                                : sensitivity.method == "sobol"
+                                    ? "Sobol' indices from the Saltelli design: S1 (alone) and ST (with interactions), 95% bootstrap intervals."
+                                    : "First-order indices from the runs as drawn (inputs binned by rank), 95% bootstrap intervals.",
+                            body: SensitivityChart.render(sensitivity))
+        }
+        if let discovery {
+            html += section(id: "why-discovery", title: "Where \(discovery.event) happens (PRIM)",
+                            intro: "Coverage against density along the peeling trajectory; the ringed box holds at least "
+                                + "\(Text.percent(discovery.min_coverage, decimals: 0)) of the event's runs. As a condition: "
+                                + discovery.condition,
+                            body: PrimTradeoffChart.render(discovery))
+        }
+        return html
+    }
+}
+
 // MARK: - Sensitivity chart
 
 extension HTMLReport {

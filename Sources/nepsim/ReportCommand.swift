@@ -37,6 +37,9 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "table, csv, json or html.")
     var format: ReportFormat = .table
 
+    @Option(help: "With --format html: add why EVENT happens: its sensitivity indices (Sobol' on a saltelli sweep, Morris on a morris sweep, first-order from the runs otherwise) and PRIM's box over the selected runs.")
+    var why: String?
+
     @Option(help: "Write to this file instead of standard output.")
     var output: String?
 
@@ -48,6 +51,7 @@ struct ReportCommand: ParsableCommand {
 
     func validate() throws {
         if compare != nil && splitBy != nil { throw ValidationError("use --split-by or --compare, not both.") }
+        if why != nil && format != .html { throw ValidationError("--why draws charts: use it with --format html.") }
     }
 
     func run() throws {
@@ -76,7 +80,19 @@ struct ReportCommand: ParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
             text = String(decoding: try encoder.encode(data), as: UTF8.self)
-        case .html: text = HTMLReport.render(data)
+        case .html:
+            var sections = ""
+            if let why {
+                sections = try SweepCommand.guarded { () throws -> String in
+                    // Indices describe the whole design (a Saltelli or Morris sweep cannot be filtered);
+                    // PRIM looks at the runs --given selects.
+                    let sensitivity = try SweepSensitivity.indices(sweep: sweep, output: why, connection: connection)
+                    let discovery = try SweepDiscovery.discover(sweep: sweep, event: why, given: given, minCoverage: 0.5,
+                                                                connection: connection)
+                    return HTMLReport.whySections(sensitivity: sensitivity, discovery: discovery)
+                }
+            }
+            text = HTMLReport.render(data, why: sections)
         }
         if let output {
             do {

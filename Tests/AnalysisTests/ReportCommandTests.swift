@@ -73,6 +73,24 @@ final class ReportCommandTests: XCTestCase {
         XCTAssert(compare.stdout.contains("where terror"))
     }
 
+    /// `--why EVENT` adds the sensitivity chart and PRIM's trade-off chart to the HTML report
+    /// (first-order indices from the runs here: the fixture is a Monte Carlo sweep), and only there.
+    func testWhySectionsInTheHTMLReport() throws {
+        let sweep = String(try AnalysisFixture.sweep().sweepID)
+        let html = try nepsim(["report", sweep, "--format", "html", "--why", "famine_over_1m", "--given", "stalin_died_1926"])
+        XCTAssertEqual(html.status, 0, html.stderr)
+        for chart in ["sensitivity:famine_over_1m", "prim-tradeoff:famine_over_1m"] {
+            XCTAssert(html.stdout.contains("data-chart=\"\(chart)\""), chart)
+        }
+        XCTAssert(html.stdout.contains("id=\"why-discovery\"") && html.stdout.contains("First-order indices from the runs"))
+        let table = try nepsim(["report", sweep, "--why", "famine_over_1m"])
+        XCTAssertNotEqual(table.status, 0)
+        XCTAssert(table.stderr.contains("--format html"), table.stderr)
+        let numeric = try nepsim(["report", sweep, "--format", "html", "--why", "famine_deaths_total"])
+        XCTAssertNotEqual(numeric.status, 0)
+        XCTAssert(numeric.stderr.contains("no event 'famine_deaths_total'"), numeric.stderr)
+    }
+
     func testBadConditionsAndEventsAreRefused() throws {
         let sweep = String(try AnalysisFixture.sweep().sweepID)
         let bad = try nepsim(["report", sweep, "--given", "famine_deaths > 1"])
