@@ -59,6 +59,11 @@ func jsonText<T: Encodable>(_ value: T) throws -> String {
     return String(decoding: try encoder.encode(value), as: UTF8.self)
 }
 
+/// For scripts/bench-sensitivity: the analysis alone (files already read), on standard error.
+func reportAnalysisTime(since started: Date) {
+    FileHandle.standardError.write(Data(String(format: "analysis_seconds=%.6f\n", Date().timeIntervalSince(started)).utf8))
+}
+
 /// Formats of the commands that can also draw a chart.
 enum ChartFormat: String, ExpressibleByArgument, CaseIterable {
     case table, csv, json, html

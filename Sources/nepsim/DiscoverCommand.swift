@@ -47,6 +47,8 @@ struct DiscoverCommand: ParsableCommand {
     @Option(help: "Write to this file instead of standard output.")
     var output: String?
 
+    @Flag(help: .hidden) var timing = false
+
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
@@ -82,6 +84,8 @@ struct DiscoverCommand: ParsableCommand {
             throw PlainDataError("\(path): column '\(event)' must hold 0 or 1 in every row")
         }
         let inputColumns = header.indices.filter { $0 != eventColumn }
+        let started = Date()
+        defer { if timing { reportAnalysisTime(since: started) } }
         let result = try Prim.run(inputs: inputColumns.map { c in table.rows.map { $0[c] } },
                                   event: table.rows.map { $0[eventColumn] == 1 }, peelAlpha: peelAlpha, minCoverage: minCoverage)
         return DiscoveryReport(source: path, event: event, given: nil, names: inputColumns.map { header[$0] }, prefix: "",

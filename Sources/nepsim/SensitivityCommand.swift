@@ -61,6 +61,8 @@ struct SensitivityCommand: ParsableCommand {
     @Option(help: "Write to this file instead of standard output.")
     var output: String?
 
+    @Flag(help: .hidden) var timing = false
+
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
@@ -104,6 +106,8 @@ struct SensitivityCommand: ParsableCommand {
             throw PlainDataError("\(samples) has \(x.rows.count) rows but \(outputs) has \(y.rows.count)")
         }
         let names = x.header ?? (1...k).map { "x\($0)" }
+        let started = Date()
+        defer { if timing { reportAnalysisTime(since: started) } }
         if method == .morris, let parameters {
             let bounds = try ParameterBounds.load(path: parameters)
             guard bounds.count == k else { throw PlainDataError("\(parameters) has \(bounds.count) parameters but \(samples) has \(k) columns") }

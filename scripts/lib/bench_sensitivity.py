@@ -51,7 +51,8 @@ def report(label, key, other_seconds, pairs):
     agree = all(ci is None or ci[0] - (half or 0) <= other <= ci[1] + (half or 0) for _, _, ci, other, half in pairs)
     worst = max(abs(a - b) for _, a, _, b, _ in pairs)
     mine = float(times[key])
-    summary.append((label, mine, other_seconds, other_seconds / mine, worst, "yes" if agree else "NO"))
+    alone = float(times[key + "-analysis"])
+    summary.append((label, mine, alone, other_seconds, other_seconds / alone, worst, "yes" if agree else "NO"))
     for name, a, ci, b, half in pairs:
         print(f"  {label:<28} {name:<12} nepsim {a:10.4f}" + (f" [{ci[0]:9.4f}, {ci[1]:9.4f}]" if ci else " " * 23)
               + f"   other {b:10.4f}" + (f" +- {half:.4f}" if half is not None else ""))
@@ -119,6 +120,7 @@ pairs.append(("density", n["density"], None, float(trajectory.loc[chosen, "densi
 report("PRIM box (EMA Workbench)", "prim", seconds, pairs)
 
 print()
-print(f"{'analysis':<30} {'nepsim s':>9} {'other s':>9} {'speedup':>8} {'max |diff|':>11} {'agree':>6}")
-for label, mine, theirs, speedup, worst, agree in summary:
-    print(f"{label:<30} {mine:9.3f} {theirs:9.3f} {speedup:7.1f}x {worst:11.4f} {agree:>6}")
+print(f"{'analysis':<30} {'nepsim cmd s':>12} {'analysis s':>10} {'other s':>9} {'speedup':>8} {'max |diff|':>11} {'agree':>6}")
+print(f"{'':<30} {'(whole)':>12} {'(alone)':>10} {'(alone)':>9} {'(alone)':>8}")
+for label, mine, alone, theirs, speedup, worst, agree in summary:
+    print(f"{label:<30} {mine:12.3f} {alone:10.3f} {theirs:9.3f} {speedup:7.1f}x {worst:11.4f} {agree:>6}")
