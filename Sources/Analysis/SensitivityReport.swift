@@ -217,7 +217,7 @@ public enum SweepSensitivity {
                 + "choose an outcome defined in every run")
         }
         if sweep.design == .morris {
-            let design = MorrisDesign(seed: sweep.seed, dimensions: k, levels: MorrisDesign.defaultLevels)
+            let design = MorrisDesign(seed: sweep.seed, dimensions: k, levels: sweep.levels ?? MorrisDesign.defaultLevels)
             let effects: [MorrisEffects.Estimate]
             do {
                 effects = try MorrisEffects.analyze(inputs: (0..<sweep.points).map { design.gridPoint(UInt64($0)) }, outputs: means,

@@ -78,3 +78,14 @@ extension Migrations {
         REVOKE ALL ON FUNCTION nepsim.finish_sweep_if_complete(bigint) FROM PUBLIC;
         """)
 }
+
+// MARK: - Morris levels (migration 9)
+
+extension Migrations {
+    /// A Morris sweep's grid levels (`sweep launch --design morris --levels P`); NULL for other
+    /// designs, and for Morris sweeps stored before it (they used 4).
+    static let morrisLevels = Migration(version: 9, name: "sweeps.design_levels for Morris designs", sql: """
+        ALTER TABLE nepsim.sweeps ADD COLUMN design_levels integer
+            CHECK (design_levels IS NULL OR (design_levels >= 2 AND design_levels % 2 = 0));
+        """)
+}

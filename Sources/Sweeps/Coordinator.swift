@@ -26,15 +26,15 @@ public enum Coordinator {
             let inserted = try connection.query("""
                 INSERT INTO nepsim.sweeps (name, scenario_name, scenario_title, scenario_text, scenario_sha256, design,
                     seed, points, replications, runs_total, weather, series, task_size, max_attempts,
-                    uncertain_parameters, code_version, generator)
+                    uncertain_parameters, code_version, generator, design_levels)
                 VALUES ($1, $2, $3, $4, encode(sha256(convert_to($4, 'UTF8')), 'hex'), $5, $6, $7, $8, $9, $10, $11,
-                    $12, $13, $14::text[], $15, $16)
+                    $12, $13, $14::text[], $15, $16, $17::integer)
                 RETURNING sweep_id
                 """, [name, request.scenario.name, request.scenario.title, text, request.design.rawValue,
                       String(request.seed), String(request.points), String(request.replications),
                       String(request.runsTotal), request.weather.rawValue, request.storeSeries ? "all" : "none",
                       String(request.taskSize), String(request.maxAttempts), uncertain, codeVersion,
-                      Philox4x32.generatorName])
+                      Philox4x32.generatorName, request.design == .morris ? String(request.levels ?? MorrisDesign.defaultLevels) : nil])
             guard let id = inserted.string(0, "sweep_id") else {
                 throw SweepError.invalidRequest("the database returned no sweep id")
             }

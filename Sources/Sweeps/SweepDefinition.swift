@@ -17,10 +17,12 @@ public struct SweepRequest: Sendable {
     public var storeSeries: Bool
     public var taskSize: Int
     public var maxAttempts: Int
+    /// A Morris design's grid levels (nil: 4).
+    public var levels: Int?
 
     public init(scenario: Scenario, name: String? = nil, points: Int, replications: Int = 1,
                 design: DesignKind = .monteCarlo, seed: UInt64 = 1, weather: WeatherMode = .random,
-                storeSeries: Bool = false, taskSize: Int = 1000, maxAttempts: Int = 3) {
+                storeSeries: Bool = false, taskSize: Int = 1000, maxAttempts: Int = 3, levels: Int? = nil) {
         self.scenario = scenario
         self.name = name
         self.points = points
@@ -31,6 +33,7 @@ public struct SweepRequest: Sendable {
         self.storeSeries = storeSeries
         self.taskSize = taskSize
         self.maxAttempts = maxAttempts
+        self.levels = levels
     }
 
     public var runsTotal: Int { points * replications }
@@ -41,6 +44,10 @@ public struct SweepRequest: Sendable {
         guard replications >= 1 else { throw .invalidRequest("--replications must be at least 1") }
         guard taskSize >= 1 else { throw .invalidRequest("--task-size must be at least 1") }
         guard maxAttempts >= 1 else { throw .invalidRequest("--max-attempts must be at least 1") }
+        if let levels {
+            guard design == .morris else { throw .invalidRequest("--levels goes with --design morris") }
+            guard levels >= 2, levels <= 1000, levels % 2 == 0 else { throw .invalidRequest("--levels must be even, 2 to 1000 (got \(levels))") }
+        }
         guard seed <= UInt64(Int64.max) else { throw .invalidRequest("--seed must be below 2^63 (it is stored as bigint)") }
         guard points < (1 << 40), replications < (1 << 30) else { throw .invalidRequest("the sweep is too large") }
         if let name, name.isEmpty || name.count > 200 {
@@ -73,10 +80,12 @@ public struct StoredSweep: Sendable {
     public let maxAttempts: Int
     public let state: SweepState
     public let scenarioText: String
+    /// A Morris design's grid levels (nil for other designs).
+    public let levels: Int?
 
     static let columns = """
         sweep_id, name, scenario_name, design, seed, points, replications, runs_total, weather, series,
-        max_attempts, state, scenario_text
+        max_attempts, state, scenario_text, design_levels
         """
 
     /// Reads a row of `nepsim.sweeps`, refusing any value it does not know rather than falling
@@ -112,6 +121,7 @@ public struct StoredSweep: Sendable {
         maxAttempts = try number("max_attempts")
         state = try choice("state")
         scenarioText = try text("scenario_text")
+        levels = result.string(row, "design_levels") == nil ? nil : try number("design_levels", as: Int.self)
     }
 
     /// Loads a sweep by id or name.
@@ -134,6 +144,6 @@ public struct StoredSweep: Sendable {
         } catch {
             throw SweepError.storedScenarioUnreadable(sweepID: id, problem: String(describing: error))
         }
-        return RunPlan(scenario: scenario, design: design, seed: seed, points: UInt64(points), weather: weather)
+        return RunPlan(scenario: scenario, design: design, seed: seed, points: UInt64(points), weather: weather, levels: levels)
     }
 }

@@ -89,6 +89,9 @@ struct SweepCommand: ParsableCommand {
                 help: "With --design morris instead of --runs: trajectories R; runs = R x (k + 1) x replications.")
         var trajectories: Int?
 
+        @Option(help: "With --design morris: the grid's levels (even; default 4).")
+        var levels: Int?
+
         /// The runs asked for: --runs, or --base rows of a Saltelli design, or --trajectories of a
         /// Morris design; a Saltelli or Morris design's runs must fill whole rows or trajectories.
         func totalRuns() throws -> Int {
@@ -203,7 +206,7 @@ struct SweepCommand: ParsableCommand {
             try SweepCommand.requireSchema(connection, createIfAbsent: true)
             let request = SweepRequest(scenario: loaded, name: name, points: runs / replications, replications: replications,
                                        design: options.design, seed: options.seed, weather: options.weather, storeSeries: series == .all,
-                                       taskSize: taskSize, maxAttempts: maxAttempts)
+                                       taskSize: taskSize, maxAttempts: maxAttempts, levels: levels)
             let sweep = try SweepCommand.guarded {
                 try Coordinator.launch(request, on: connection, codeVersion: "nepsim \(NepsimVersion.current)")
             }

@@ -55,8 +55,19 @@ final class SensitivitySweepTests: DatabaseTestCase {
     func testMorrisSweepEffectsAndPlainMorrisThroughTheCommandLine() throws {
         let scenario = try scenario("shot-in-the-kremlin")
         let k = scenario.uncertain.count
-        let request = SweepRequest(scenario: scenario, name: "morris", points: 60 * (k + 1), design: .morris, seed: 4, taskSize: 500)
-        try runWorkers(2, sweep: try Coordinator.launch(request, on: connection, codeVersion: "test"))
+        let request = SweepRequest(scenario: scenario, name: "morris", points: 60 * (k + 1), design: .morris, seed: 4, taskSize: 500,
+                                   levels: 6)
+        let launched = try Coordinator.launch(request, on: connection, codeVersion: "test")
+        XCTAssertEqual(try StoredSweep.load("morris", from: connection).levels, 6)
+        // The stored plan's points lie on the 6-level grid it was launched with.
+        let grid = (0..<6).map { (Double($0) / 5 * 5 + 0.5) / 6 }
+        let coordinates = try launched.runPlan().design.coordinates(point: 7)
+        XCTAssert(coordinates.allSatisfy { c in grid.contains { abs($0 - c) < 1e-12 } }, "\(coordinates)")
+        var badLevels = request
+        badLevels.levels = 5
+        badLevels.name = "bad-levels"
+        XCTAssertThrowsError(try Coordinator.launch(badLevels, on: connection, codeVersion: "test"))
+        try runWorkers(2, sweep: launched)
         let report = try SweepSensitivity.indices(sweep: "morris", output: "stalin_died_1926", resamples: 100, connection: connection)
         XCTAssertEqual(report.method, "morris")
         XCTAssert(report.ranked.prefix(2).map(\.name).contains("stalin_1926_attempt_probability"), report.table)

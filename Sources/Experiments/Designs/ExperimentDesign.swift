@@ -64,7 +64,8 @@ public enum DesignKind: String, CaseIterable, Sendable {
 
     /// The design of this kind for a sweep of `points` points over `dimensions` uncertain
     /// parameters. `points` must be at least 1.
-    public func makeDesign(seed: UInt64, points: UInt64, dimensions: Int) -> any ExperimentDesign {
+    /// `levels`: a Morris design's grid (even, at least 2; default 4); ignored by the others.
+    public func makeDesign(seed: UInt64, points: UInt64, dimensions: Int, levels: Int? = nil) -> any ExperimentDesign {
         switch self {
         case .monteCarlo:
             return MonteCarloDesign(seed: seed, dimensions: dimensions)
@@ -76,7 +77,7 @@ public enum DesignKind: String, CaseIterable, Sendable {
             return SaltelliDesign(seed: seed, baseRows: points / UInt64(SaltelliDesign.blockCount(dimensions: dimensions)),
                                   dimensions: dimensions)
         case .morris:
-            return MorrisDesign(seed: seed, dimensions: dimensions, levels: MorrisDesign.defaultLevels)
+            return MorrisDesign(seed: seed, dimensions: dimensions, levels: levels ?? MorrisDesign.defaultLevels)
         }
     }
 }

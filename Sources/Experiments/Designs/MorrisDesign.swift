@@ -26,8 +26,7 @@ public struct MorrisDesign: ExperimentDesign {
     /// The grid step: p / (2 (p - 1)).
     public var delta: Double { Double(levels) / Double(2 * (levels - 1)) }
 
-    /// The levels of a sweep's Morris design (stored sweeps name only the design): 4, the usual
-    /// choice (Saltelli et al. 2008, section 3.3). Plain-data designs take --levels.
+    /// The levels when none are given: 4, the usual choice (Saltelli et al. 2008, section 3.3).
     public static let defaultLevels = 4
 
     public static func pointsPerTrajectory(dimensions: Int) -> Int { dimensions + 1 }

@@ -10,9 +10,9 @@ public struct RunPlan: Sendable {
     public let weather: WeatherMode
 
     public init(scenario: Scenario, design: DesignKind, seed: UInt64, points: UInt64,
-                weather: WeatherMode = .random) {
+                weather: WeatherMode = .random, levels: Int? = nil) {
         self.scenario = scenario
-        self.design = design.makeDesign(seed: seed, points: points, dimensions: scenario.uncertain.count)
+        self.design = design.makeDesign(seed: seed, points: points, dimensions: scenario.uncertain.count, levels: levels)
         self.seed = seed
         self.weather = weather
     }
