@@ -89,6 +89,12 @@ final class SensitivityTests: XCTestCase {
             return sin(x[0]) + 7 * pow(sin(x[1]), 2) + 0.1 * pow(x[2], 4) * sin(x[0])
         }
         assertIndices(estimates, firstOrder: [0.3139, 0.4424, 0], total: [0.5576, 0.4424, 0.2437])
+        // The intervals are real bootstrap spreads (about +-0.03 for S1 here, as SALib's), not a
+        // collapse: resamples drawn from overlapping random streams would share almost every row.
+        for estimate in estimates {
+            let width = estimate.firstOrderInterval.upperBound - estimate.firstOrderInterval.lowerBound
+            XCTAssert(width > 0.03 && width < 0.1, "S1 interval width \(width)")
+        }
     }
 
     /// Sobol's G function, a = (0, 1, 4.5, 9, 99, 99): V_i = 1 / (3 (1 + a_i)^2), S1_i = V_i / V,
@@ -139,6 +145,8 @@ final class SensitivityTests: XCTestCase {
         XCTAssertEqual(interacting[2].sigma, 0, accuracy: 1e-9)
         XCTAssertEqual(interacting[3].muStar, 0, accuracy: 1e-9)
         XCTAssert(interacting[0].muStarInterval.contains(interacting[0].muStar))
+        let muStarWidth = interacting[0].muStarInterval.upperBound - interacting[0].muStarInterval.lowerBound
+        XCTAssertGreaterThan(muStarWidth, 0.1 * interacting[0].sigma / Double(trajectories).squareRoot(), "a real bootstrap spread")
         XCTAssertGreaterThan(interacting[0].muStarInterval.upperBound - interacting[0].muStarInterval.lowerBound, 0)
         // A sample that is not a set of trajectories is refused.
         XCTAssertThrowsError(try MorrisEffects.analyze(inputs: Array(inputs.reversed()).shuffled(), outputs: inputs.map { $0[0] }))
@@ -154,6 +162,7 @@ final class SensitivityTests: XCTestCase {
         for (estimate, expected) in zip(estimates, [0.3139, 0.4424, 0]) {
             XCTAssertEqual(estimate.firstOrder, expected, accuracy: 0.03)
             XCTAssertLessThan(estimate.firstOrderInterval.upperBound - estimate.firstOrderInterval.lowerBound, 0.06)
+            XCTAssertGreaterThan(estimate.firstOrderInterval.upperBound - estimate.firstOrderInterval.lowerBound, expected > 0 ? 0.005 : 0)
         }
     }
 

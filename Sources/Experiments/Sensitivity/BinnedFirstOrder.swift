@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 // MARK: - BinnedFirstOrder
@@ -26,49 +27,77 @@ public enum BinnedFirstOrder {
         guard n >= 10 else { throw PlainDataError("given-data indices need at least 10 runs (got \(n))") }
         guard inputs.allSatisfy({ $0.count == n }) else { throw PlainDataError("inputs and outputs have different lengths") }
         let m = classCount(rows: n)
-        // classes[i][r]: the class of row r by input i's rank (ties broken by row, as 'ordinal').
-        let classes: [[UInt8]] = inputs.map { column in
+        let k = inputs.count
+        // classOf[r * k + i]: the class of row r by input i's rank (ties broken by row, as 'ordinal').
+        var classTable = [UInt8](repeating: 0, count: n * k)
+        for (i, column) in inputs.enumerated() {
             let order = column.indices.sorted { column[$0] < column[$1] || (column[$0] == column[$1] && $0 < $1) }
-            var classOf = [UInt8](repeating: 0, count: n)
-            for (rank, row) in order.enumerated() { classOf[row] = UInt8(min(m - 1, rank * m / n)) }
-            return classOf
+            for (rank, row) in order.enumerated() { classTable[row * k + i] = UInt8(min(m - 1, rank * m / n)) }
         }
-        func estimate(rows: [Int]?) -> [Double] {
-            let count = Double(rows?.count ?? n)
-            var total = 0.0, totalSquares = 0.0
-            var sums = [[Double]](repeating: [Double](repeating: 0, count: m), count: inputs.count)
-            var counts = [[Double]](repeating: [Double](repeating: 0, count: m), count: inputs.count)
-            func add(_ r: Int) {
-                let y = outputs[r]
-                total += y
-                totalSquares += y * y
-                for i in 0..<classes.count {
-                    let c = Int(classes[i][r])
-                    sums[i][c] += y
-                    counts[i][c] += 1
+        let classOf = classTable  // settled: shared read-only by the resampling threads
+        var sums = [Double](repeating: 0, count: k * m), counts = sums
+        let point = estimate(nil, outputs: outputs, classOf: classOf, n: n, k: k, m: m, sums: &sums, counts: &counts)
+        // Resample r draws its rows from its own generator (seed, r): the same intervals however
+        // the resamples are spread over threads.
+        var resampled = [Double](repeating: 0, count: resamples * k)
+        let threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        resampled.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer
+            DispatchQueue.concurrentPerform(iterations: threads) { part in
+                var rows = [Int](repeating: 0, count: n)
+                var sums = [Double](repeating: 0, count: k * m), counts = sums
+                for r in stride(from: part, to: resamples, by: threads) {
+                    var generator = SplitMix64(seed: seed, stream: UInt64(r))
+                    for j in 0..<n { rows[j] = generator.index(below: n) }
+                    let values = rows.withUnsafeBufferPointer { estimate($0, outputs: outputs, classOf: classOf, n: n, k: k, m: m, sums: &sums, counts: &counts) }
+                    for i in 0..<k { out[r * k + i] = values[i] }
                 }
             }
-            if let rows { rows.forEach(add) } else { (0..<n).forEach(add) }
-            let mean = total / count, variance = totalSquares / count - mean * mean
-            guard variance > 0 else { return [Double](repeating: 0, count: inputs.count) }
-            return (0..<inputs.count).map { i in
-                var between = 0.0
-                for c in 0..<m where counts[i][c] > 0 {
-                    let classMean = sums[i][c] / counts[i][c]
-                    between += counts[i][c] / count * (classMean - mean) * (classMean - mean)
-                }
-                return between / variance
-            }
         }
-        let point = estimate(rows: nil)
-        var generator = SplitMix64(seed: seed)
-        let resampled = (0..<resamples).map { _ in estimate(rows: (0..<n).map { _ in generator.index(below: n) }) }
         let z = NormalFunctions.quantile(0.5 + confidence / 2)
         return point.indices.map { i in
-            let values = resampled.map { $0[i] }
+            let values = (0..<resamples).map { resampled[$0 * k + i] }
             let average = values.reduce(0, +) / Double(max(1, values.count))
             let sd = (values.reduce(0) { $0 + ($1 - average) * ($1 - average) } / Double(max(1, values.count - 1))).squareRoot()
             return Estimate(firstOrder: point[i], firstOrderInterval: (point[i] - z * sd)...(point[i] + z * sd))
+        }
+    }
+
+    /// S1 of every input over `rows` (all rows when nil): variance of the class means over the output's variance.
+    private static func estimate(_ rows: UnsafeBufferPointer<Int>?, outputs: [Double], classOf: [UInt8], n: Int, k: Int, m: Int,
+                                 sums: inout [Double], counts: inout [Double]) -> [Double] {
+        for j in sums.indices { sums[j] = 0; counts[j] = 0 }
+        var total = 0.0, totalSquares = 0.0
+        let count = Double(rows?.count ?? n)
+        outputs.withUnsafeBufferPointer { y in
+            classOf.withUnsafeBufferPointer { classes in
+                sums.withUnsafeMutableBufferPointer { sum in
+                    counts.withUnsafeMutableBufferPointer { tally in
+                        func add(_ r: Int) {
+                            let value = y[r]
+                            total += value
+                            totalSquares += value * value
+                            let base = r * k
+                            for i in 0..<k {
+                                let slot = i * m + Int(classes[base + i])
+                                sum[slot] += value
+                                tally[slot] += 1
+                            }
+                        }
+                        if let rows { for r in rows { add(r) } } else { for r in 0..<n { add(r) } }
+                    }
+                }
+            }
+        }
+        let mean = total / count, variance = totalSquares / count - mean * mean
+        guard variance > 0 else { return [Double](repeating: 0, count: k) }
+        return (0..<k).map { i in
+            var between = 0.0
+            for c in 0..<m where counts[i * m + c] > 0 {
+                let classMean = sums[i * m + c] / counts[i * m + c]
+                between += counts[i * m + c] / count * (classMean - mean) * (classMean - mean)
+            }
+            return between / variance
         }
     }
 }

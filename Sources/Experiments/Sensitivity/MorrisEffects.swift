@@ -52,7 +52,7 @@ public enum MorrisEffects {
             DispatchQueue.concurrentPerform(iterations: threads) { part in
                 var sums = [Double](repeating: 0, count: k)
                 for r in stride(from: part, to: resamples, by: threads) {
-                    var generator = SplitMix64(seed: seed &+ UInt64(r) &* 0x9E37_79B9_7F4A_7C15)
+                    var generator = SplitMix64(seed: seed, stream: UInt64(r))
                     for d in 0..<k { sums[d] = 0 }
                     for _ in 0..<trajectories {
                         let t = generator.index(below: trajectories)

@@ -56,7 +56,7 @@ public enum SobolIndices {
                 DispatchQueue.concurrentPerform(iterations: threads) { part in
                     var rows = [Int](repeating: 0, count: n)
                     for r in stride(from: part, to: resamples, by: threads) {
-                        var generator = SplitMix64(seed: seed &+ UInt64(r) &* 0x9E37_79B9_7F4A_7C15)
+                        var generator = SplitMix64(seed: seed, stream: UInt64(r))
                         for i in 0..<n { rows[i] = generator.index(below: n) }
                         let v = Self.variance(a, b, rows: rows)
                         guard v > 0 else { continue }
@@ -118,6 +118,16 @@ public enum SobolIndices {
 struct SplitMix64 {
     private var state: UInt64
     init(seed: UInt64) { state = seed }
+
+    /// Generator number `stream` of a family keyed by `seed`: its starting state is a SplitMix64
+    /// output (a strong mix) of the pair, so streams do not overlap as shifted copies of one
+    /// another, as plain `seed + stream x constant` states would (each would be the previous
+    /// stream one step on, and bootstrap resamples would share all but one draw).
+    init(seed: UInt64, stream: UInt64) {
+        var mixer = SplitMix64(seed: seed ^ (stream &* 0xD1B5_4A32_D192_ED03))
+        _ = mixer.next()
+        state = mixer.next()
+    }
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
