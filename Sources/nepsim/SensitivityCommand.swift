@@ -41,13 +41,13 @@ struct SensitivityCommand: ParsableCommand {
     @Option(help: "Plain data: the outputs (CSV, one number per sample row).")
     var outputs: String?
 
-    @Option(help: "Plain data: sobol (a Saltelli sample), morris (a Morris sample; needs --parameters) or binned (first-order indices of any sample).")
+    @Option(help: "Plain data: sobol (a Saltelli sample), morris (a Morris sample; needs --parameters), or binned (first-order indices of any sample; 'delta' is the same: the S1 of SALib's delta method, not its delta measure).")
     var method: Method = .sobol
 
     @Option(help: "Plain data, morris: the parameters file the sample was made from (its bounds give the grid).")
     var parameters: String?
 
-    enum Method: String, ExpressibleByArgument, CaseIterable { case sobol, morris, binned }
+    enum Method: String, ExpressibleByArgument, CaseIterable { case sobol, morris, binned, delta }
 
     @Option(help: "Bootstrap resamples for the intervals (default 1,000; 100 for given data).")
     var resamples: Int?
@@ -116,7 +116,7 @@ struct SensitivityCommand: ParsableCommand {
             return SensitivityReport(sweep: samples, outcome: y.header?.first ?? outputs, runs: y.rows.count,
                                      trajectories: y.rows.count / (k + 1), resamples: resamples ?? 1000, names: names, effects: effects)
         }
-        if method == .binned {
+        if method == .binned || method == .delta {
             let columns = (0..<k).map { i in x.rows.map { $0[i] } }
             let binned = try BinnedFirstOrder.analyze(inputs: columns, outputs: y.rows.map { $0[0] }, resamples: resamples ?? 100, seed: seed)
             return SensitivityReport(sweep: samples, outcome: y.header?.first ?? outputs, runs: y.rows.count, resamples: resamples ?? 100,
