@@ -109,16 +109,19 @@ public struct SensitivityReport: Encodable, Sendable {
                 + "indices without a Saltelli design; 95% bootstrap intervals from \(resamples) resamples)"
             : "Sobol' indices of \(outcome) (\(sweep), \(runs.formatted()) runs, \(baseRows.formatted()) base rows; "
                 + "95% bootstrap intervals from \(resamples) resamples)"
+        let withTotal = method == "sobol"
         var lines = [what,
-                     pad("parameter") + "       S1    S1 95% interval       ST    ST 95% interval"]
+                     pad("parameter") + "       S1    S1 95% interval" + (withTotal ? "       ST    ST 95% interval" : "")]
         for (name, i) in ranked {
-            lines.append(pad(name) + String(format: " %8.4f [%7.4f, %7.4f] %8.4f [%7.4f, %7.4f]",
-                                            i.S1 ?? .nan, i.S1_ci?[0] ?? .nan, i.S1_ci?[1] ?? .nan,
-                                            i.ST ?? .nan, i.ST_ci?[0] ?? .nan, i.ST_ci?[1] ?? .nan))
+            var line = pad(name) + String(format: " %8.4f [%7.4f, %7.4f]", i.S1 ?? .nan, i.S1_ci?[0] ?? .nan, i.S1_ci?[1] ?? .nan)
+            if withTotal {
+                line += String(format: " %8.4f [%7.4f, %7.4f]", i.ST ?? .nan, i.ST_ci?[0] ?? .nan, i.ST_ci?[1] ?? .nan)
+            }
+            lines.append(line)
         }
         let unexplained = 1 - parameters.values.reduce(0) { $0 + ($1.S1 ?? 0) }
         lines.append(pad("(interactions and chance: 1 - sum of S1)") + String(format: " %8.4f", unexplained))
-        lines.append("S1: the share of the output's variance due to the parameter alone; ST: with all its interactions.")
+        lines.append("S1: the share of the output's variance due to the parameter alone" + (withTotal ? "; ST: with all its interactions." : "."))
         lines.append("Indices near 0 whose interval straddles 0 are indistinguishable from no effect at this many base rows.")
         return lines.joined(separator: "\n")
     }
