@@ -56,9 +56,7 @@ public enum BinnedFirstOrder {
         }
         let z = NormalFunctions.quantile(0.5 + confidence / 2)
         return point.indices.map { i in
-            let values = (0..<resamples).map { resampled[$0 * k + i] }
-            let average = values.reduce(0, +) / Double(max(1, values.count))
-            let sd = (values.reduce(0) { $0 + ($1 - average) * ($1 - average) } / Double(max(1, values.count - 1))).squareRoot()
+            let sd = sampleStandardDeviation((0..<resamples).map { resampled[$0 * k + i] })
             return Estimate(firstOrder: point[i], firstOrderInterval: (point[i] - z * sd)...(point[i] + z * sd))
         }
     }

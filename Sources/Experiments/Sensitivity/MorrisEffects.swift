@@ -66,11 +66,8 @@ public enum MorrisEffects {
             let column = effects.map { $0[d] }
             let mean = column.reduce(0, +) / Double(trajectories)
             let muStar = column.reduce(0) { $0 + abs($1) } / Double(trajectories)
-            let sigma = trajectories > 1
-                ? (column.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(trajectories - 1)).squareRoot() : 0
-            let values = resampled[(d * resamples)..<((d + 1) * resamples)]
-            let average = values.reduce(0, +) / Double(values.count)
-            let spread = (values.reduce(0) { $0 + ($1 - average) * ($1 - average) } / Double(max(1, values.count - 1))).squareRoot()
+            let sigma = sampleStandardDeviation(column)
+            let spread = sampleStandardDeviation(resampled[(d * resamples)..<((d + 1) * resamples)])
             return Estimate(mu: mean, muStar: muStar, muStarInterval: (muStar - z * spread)...(muStar + z * spread), sigma: sigma)
         }
     }

@@ -73,8 +73,8 @@ public enum SobolIndices {
             let s1 = firstOrder(a, b, column, rows: nil) / variance
             let st = total(a, column, rows: nil) / variance
             let slice = (i * resamples)..<((i + 1) * resamples)
-            let s1Half = z * standardDeviation(s1s[slice].filter { !$0.isNaN })
-            let stHalf = z * standardDeviation(sts[slice].filter { !$0.isNaN })
+            let s1Half = z * sampleStandardDeviation(s1s[slice].filter { !$0.isNaN })
+            let stHalf = z * sampleStandardDeviation(sts[slice].filter { !$0.isNaN })
             return Estimate(firstOrder: s1, firstOrderInterval: (s1 - s1Half)...(s1 + s1Half),
                             total: st, totalInterval: (st - stHalf)...(st + stHalf))
         }
@@ -104,11 +104,16 @@ public enum SobolIndices {
         return sum / Double(2 * (rows?.count ?? a.count))
     }
 
-    private static func standardDeviation(_ values: [Double]) -> Double {
-        guard values.count > 1 else { return 0 }
-        let mean = values.reduce(0, +) / Double(values.count)
-        return (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)).squareRoot()
-    }
+}
+
+// MARK: - Shared by the estimators
+
+/// The sample standard deviation (n - 1 in the denominator, as numpy's `std(ddof=1)` that SALib
+/// uses); 0 for fewer than two values. The spread of bootstrap estimates, and Morris's sigma.
+func sampleStandardDeviation<Values: Collection<Double>>(_ values: Values) -> Double {
+    guard values.count > 1 else { return 0 }
+    let mean = values.reduce(0, +) / Double(values.count)
+    return (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)).squareRoot()
 }
 
 // MARK: - SplitMix64
