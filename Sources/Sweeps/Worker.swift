@@ -381,9 +381,10 @@ public struct WorkerTotals: Sendable, Equatable {
 // MARK: - ResultWriter
 
 /// A thread that stores computed tasks one at a time on its own connection, so that the worker
-/// simulates the next task meanwhile. One task waits at most: `submit` blocks while the
-/// previous one is still being stored. An error the store could not handle (a permanent
-/// connection failure) is rethrown to the worker at its next `submit` or `drain`.
+/// simulates the next task meanwhile. `submit` blocks while the previous task is still being
+/// stored, so a worker holds at most two tasks: the one being stored and the one just computed.
+/// An error the store could not handle (a permanent connection failure) is rethrown to the
+/// worker at its next `submit` or `drain`.
 final class ResultWriter: @unchecked Sendable {
     typealias Store = @Sendable (ClaimedTask, ComputedTask, inout PostgresConnection?) throws -> Void
     private let condition = NSCondition()
@@ -412,10 +413,10 @@ final class ResultWriter: @unchecked Sendable {
         thread.start()
     }
 
-    /// Hands over a computed task; waits while another is queued.
+    /// Hands over a computed task; waits while the previous one is still being stored.
     func submit(_ task: ClaimedTask, _ computed: ComputedTask) throws {
         try condition.withLock {
-            while waiting != nil && failure == nil { condition.wait() }
+            while (waiting != nil || storing) && failure == nil { condition.wait() }
             if let failure { throw failure }
             waiting = (task, computed)
             condition.broadcast()

@@ -166,6 +166,32 @@ final class SensitivityTests: XCTestCase {
         }
     }
 
+    /// The radix ranking that bins given data orders rows exactly as a comparison sort by (value,
+    /// row) does: negatives, -0 beside +0, ties (replicated design points), values that differ
+    /// only in their last bits, and more rows than one 16-bit digit holds.
+    func testRankClassesOrderRowsAsASortByValueThenRow() {
+        var generator = SplitMix64(seed: 7)
+        var values = (0..<70_000).map { _ in Double(generator.index(below: 2_000)) / 7 - 100 }
+        values += [0.0, -0.0, 0.0, 1.0, 1.0.nextUp, 1.0.nextDown, -1e300, 1e300, -Double.leastNonzeroMagnitude]
+        values += values.prefix(500)  // exact replicas
+        let expected = values.indices.sorted { values[$0] < values[$1] || (values[$0] == values[$1] && $0 < $1) }
+        XCTAssertEqual(RankClasses.stableOrder(values).map(Int.init), expected)
+        let m = 7, n = values.count
+        let classes = RankClasses(inputs: [values, values.map { -$0 }], classes: m)
+        for (rank, row) in expected.enumerated() { XCTAssertEqual(Int(classes.table[row * 2]), min(m - 1, rank * m / n)) }
+        XCTAssertEqual(Set((0..<n).map { classes.table[$0 * 2 + 1] }).count, m)
+    }
+
+    /// Poisson(1) weights have the right frequencies (a resample's row counts).
+    func testPoissonWeightsHaveMeanAndVarianceOne() {
+        var generator = SplitMix64(seed: 3)
+        let weights = (0..<200_000).map { _ in Bootstrap.poissonOne(generator.next()) }
+        let mean = weights.reduce(0, +) / Double(weights.count)
+        XCTAssertEqual(mean, 1, accuracy: 0.01)
+        XCTAssertEqual(sampleStandardDeviation(weights), 1, accuracy: 0.01)
+        XCTAssertEqual(Double(weights.filter { $0 == 0 }.count) / Double(weights.count), exp(-1), accuracy: 0.005)
+    }
+
     /// PRIM finds a planted box (x1 in [0.2, 0.6] and x3 above 0.7; three other inputs are
     /// noise): its limits within one peeling step, only those inputs restricted, and coverage and
     /// density that recount from the data.

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 // MARK: - MorrisEffects
@@ -41,34 +40,23 @@ public enum MorrisEffects {
             }
         }
         let z = NormalFunctions.quantile(0.5 + confidence / 2)
-        // Resample r draws its trajectories from its own generator (seed, r): the same intervals
-        // however the resamples are spread over threads.
         let absolute = effects.flatMap { $0.map(abs) }  // trajectory-major, k a trajectory
-        // Flat (parameter-major): threads write distinct doubles of one buffer, never share an inner array.
-        var resampled = [Double](repeating: 0, count: k * resamples)
-        let threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        resampled.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let out = buffer
-            DispatchQueue.concurrentPerform(iterations: threads) { part in
-                var sums = [Double](repeating: 0, count: k)
-                for r in stride(from: part, to: resamples, by: threads) {
-                    var generator = SplitMix64(seed: seed, stream: UInt64(r))
-                    for d in 0..<k { sums[d] = 0 }
-                    for _ in 0..<trajectories {
-                        let t = generator.index(below: trajectories)
-                        for d in 0..<k { sums[d] += absolute[t * k + d] }
-                    }
-                    for d in 0..<k { out[d * resamples + r] = sums[d] / Double(trajectories) }
-                }
+        // A resample draws trajectories with replacement.
+        let spreads = Bootstrap.spreads(resamples: resamples, width: k, seed: seed,
+                                        scratch: { [Double](repeating: 0, count: k) }) { generator, sums, values in
+            for d in 0..<k { sums[d] = 0 }
+            for _ in 0..<trajectories {
+                let t = generator.index(below: trajectories)
+                for d in 0..<k { sums[d] += absolute[t * k + d] }
             }
+            for d in 0..<k { values[d] = sums[d] / Double(trajectories) }
         }
         return (0..<k).map { d in
             let column = effects.map { $0[d] }
             let mean = column.reduce(0, +) / Double(trajectories)
             let muStar = column.reduce(0) { $0 + abs($1) } / Double(trajectories)
             let sigma = sampleStandardDeviation(column)
-            let spread = sampleStandardDeviation(resampled[(d * resamples)..<((d + 1) * resamples)])
-            return Estimate(mu: mean, muStar: muStar, muStarInterval: (muStar - z * spread)...(muStar + z * spread), sigma: sigma)
+            return Estimate(mu: mean, muStar: muStar, muStarInterval: (muStar - z * spreads[d])...(muStar + z * spreads[d]), sigma: sigma)
         }
     }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 // MARK: - PRIM
@@ -57,39 +58,26 @@ public enum Prim {
                        density: rows.isEmpty ? 0 : Double(hits) / Double(rows.count), mass: Double(rows.count) / Double(n),
                        restricted: restricted)
         }
-        func mean(_ rows: [Int]) -> Double { rows.isEmpty ? 0 : Double(rows.reduce(0) { $0 + (event[$1] ? 1 : 0) }) / Double(rows.count) }
-        func lenient1(_ old: [Int], _ new: [Int]) -> Double {
-            let meanOld = mean(old), meanNew = mean(new)
-            guard meanOld != meanNew, old.count != new.count else { return 0 }
-            return (meanNew - meanOld) / Double(abs(old.count - new.count))
-        }
-        func inside(_ row: Int, _ lows: [Double], _ highs: [Double], only dims: [Int]) -> Bool {
-            dims.allSatisfy { inputs[$0][row] >= lows[$0] && inputs[$0][row] <= highs[$0] }
+        func isRestricted(_ j: Int, _ lows: [Double], _ highs: [Double]) -> Bool {
+            lows[j] != initialLows[j] || highs[j] != initialHighs[j]
         }
 
         var lows = initialLows, highs = initialHighs
         var rows = Array(0..<n)
         var trajectory = [box(lows, highs, rows)]
 
-        // Peeling: one sort per input and step gives both candidate limits; the candidates are
-        // scored from counts, and only the chosen one's runs are gathered.
+        // Peeling: one selection per input and step gives both candidate limits; the candidates
+        // are scored from counts (the inputs on all cores), and only the chosen one's runs are gathered.
         while true {
-            var best: (score: Double, free: Int, input: Int, upper: Bool, limit: Double, kept: Int)?
             let hitsNow = rows.reduce(0) { $0 + (event[$1] ? 1 : 0) }
             let meanOld = Double(hitsNow) / Double(rows.count)
-            let restrictedNow = (0..<k).filter { lows[$0] != initialLows[$0] || highs[$0] != initialHighs[$0] }.count
-            for j in 0..<k {
-                let column = inputs[j]
-                var values = rows.map { column[$0] }
-                let lowLimit = quantile(selecting: &values, peelAlpha), highLimit = quantile(selecting: &values, 1 - peelAlpha)
-                var keptLow = 0, hitsLow = 0, keptHigh = 0, hitsHigh = 0
-                for r in rows {
-                    let v = column[r], hit = event[r] ? 1 : 0
-                    if v >= lowLimit { keptLow += 1; hitsLow += hit }
-                    if v <= highLimit { keptHigh += 1; hitsHigh += hit }
-                }
-                let wasRestricted = lows[j] != initialLows[j] || highs[j] != initialHighs[j]
-                for (upper, kept, hits, limit) in [(false, keptLow, hitsLow, lowLimit), (true, keptHigh, hitsHigh, highLimit)] {
+            let restrictedNow = (0..<k).filter { isRestricted($0, lows, highs) }.count
+            let candidates = peelCandidates(inputs: inputs, event: event, rows: rows, alpha: peelAlpha)
+            var best: (score: Double, free: Int, input: Int, upper: Bool, limit: Double, kept: Int)?
+            for (j, candidate) in candidates.enumerated() {
+                let wasRestricted = isRestricted(j, lows, highs)
+                for (upper, kept, hits, limit) in [(false, candidate.keptLow, candidate.hitsLow, candidate.lowLimit),
+                                                   (true, candidate.keptHigh, candidate.hitsHigh, candidate.highLimit)] {
                     let meanNew = kept == 0 ? 0 : Double(hits) / Double(kept)
                     let score = meanNew != meanOld && kept != rows.count ? (meanNew - meanOld) / Double(abs(rows.count - kept)) : 0
                     let changes = upper ? limit != initialHighs[j] : limit != initialLows[j]
@@ -112,33 +100,41 @@ public enum Prim {
             trajectory.append(box(lows, highs, rows))
         }
 
-        // Pasting.
+        // Pasting: widen one limit of a restricted input by the pasteAlpha quantile of the runs
+        // just outside it (in the box on every other input). Those runs come from one pass over
+        // the data (`Surroundings`), not one pass per candidate.
         while true {
-            let restricted = (0..<k).filter { lows[$0] != initialLows[$0] || highs[$0] != initialHighs[$0] }
-            var best: (score: Double, free: Int, lows: [Double], highs: [Double], rows: [Int])?
-            for u in restricted {
+            let restricted = (0..<k).filter { isRestricted($0, lows, highs) }
+            let around = Surroundings(inputs: inputs, lows: lows, highs: highs, restricted: restricted)
+            let hitsNow = rows.reduce(0) { $0 + (event[$1] ? 1 : 0) }
+            var best: (score: Double, free: Int, lows: [Double], highs: [Double], added: [Int])?
+            for (position, u) in restricted.enumerated() {
+                let column = inputs[u]
                 for upper in [false, true] {
-                    var pasteLows = lows, pasteHighs = highs
-                    if upper { pasteLows[u] = highs[u]; pasteHighs[u] = initialHighs[u] } else { pasteLows[u] = initialLows[u]; pasteHighs[u] = lows[u] }
-                    let data = (0..<n).filter { inside($0, pasteLows, pasteHighs, only: restricted) }.map { inputs[u][$0] }.sorted()
+                    // The runs between the box's limit (inclusive) and the data's range.
+                    let outside = upper ? around.above[position] : around.below[position]
+                    let edge = upper ? highs[u] : lows[u]
+                    let data = (rows.lazy.map { column[$0] }.filter { $0 == edge } + outside.map { column[$0] }).sorted()
                     var newLows = lows, newHighs = highs
                     if upper {
                         newHighs[u] = data.isEmpty ? initialHighs[u] : quantile(sorted: data, pasteAlpha)
                     } else {
                         newLows[u] = data.isEmpty ? initialLows[u] : quantile(sorted: data, 1 - pasteAlpha)
                     }
-                    let kept = (0..<n).filter { inside($0, newLows, newHighs, only: restricted) }
-                    let score = lenient1(rows, kept)
-                    let free = k - (0..<k).filter { newLows[$0] != initialLows[$0] || newHighs[$0] != initialHighs[$0] }.count
+                    let added = outside.filter { column[$0] >= newLows[u] && column[$0] <= newHighs[u] }
+                    let kept = rows.count + added.count, hits = hitsNow + added.reduce(0) { $0 + (event[$1] ? 1 : 0) }
+                    let meanOld = Double(hitsNow) / Double(rows.count), meanNew = Double(hits) / Double(kept)
+                    let score = meanOld != meanNew && kept != rows.count ? (meanNew - meanOld) / Double(kept - rows.count) : 0
+                    let free = k - (0..<k).filter { isRestricted($0, newLows, newHighs) }.count
                     if best == nil || score > best!.score || (score == best!.score && free > best!.free) {
-                        best = (score, free, newLows, newHighs, kept)
+                        best = (score, free, newLows, newHighs, added)
                     }
                 }
             }
-            guard let chosen = best, Double(chosen.rows.count) / Double(n) >= massMin, chosen.rows.count > rows.count,
-                  chosen.score > 0, mean(chosen.rows) > mean(rows)
+            guard let chosen = best, Double(rows.count + chosen.added.count) / Double(n) >= massMin, !chosen.added.isEmpty,
+                  chosen.score > 0
             else { break }
-            (lows, highs, rows) = (chosen.lows, chosen.highs, chosen.rows)
+            (lows, highs, rows) = (chosen.lows, chosen.highs, (rows + chosen.added).sorted())
             trajectory.append(box(lows, highs, rows))
         }
 
@@ -146,19 +142,75 @@ public enum Prim {
         let chosen = trajectory.indices.filter { trajectory[$0].coverage >= minCoverage }
             .max { trajectory[$0].density < trajectory[$1].density || (trajectory[$0].density == trajectory[$1].density && $0 > $1) } ?? 0
         let picked = trajectory[chosen]
-        let quasiP = picked.restricted.map { u -> QuasiP in
+        let around = Surroundings(inputs: inputs, lows: picked.lows, highs: picked.highs, restricted: picked.restricted)
+        let quasiP = picked.restricted.enumerated().map { position, u -> QuasiP in
+            // The box with one limit removed holds its own runs and those beyond that limit only.
             func test(removingUpper: Bool) -> Double? {
                 let limited = removingUpper ? picked.highs[u] != initialHighs[u] : picked.lows[u] != initialLows[u]
                 guard limited else { return nil }
-                var testLows = picked.lows, testHighs = picked.highs
-                if removingUpper { testHighs[u] = initialHighs[u] } else { testLows[u] = initialLows[u] }
-                let rows = (0..<n).filter { inside($0, testLows, testHighs, only: picked.restricted) }
-                let hits = rows.reduce(0) { $0 + (event[$1] ? 1 : 0) }
-                return binomialUpperTail(successes: picked.hits, trials: picked.runs, p: Double(hits) / Double(rows.count))
+                let beyond = removingUpper ? around.above[position] : around.below[position]
+                let runs = picked.runs + beyond.count, hits = picked.hits + beyond.reduce(0) { $0 + (event[$1] ? 1 : 0) }
+                return binomialUpperTail(successes: picked.hits, trials: picked.runs, p: Double(hits) / Double(runs))
             }
             return QuasiP(input: u, lower: test(removingUpper: false), upper: test(removingUpper: true))
         }
         return Result(trajectory: trajectory, chosen: chosen, quasiP: quasiP, totalHits: totalHits, runs: n)
+    }
+
+    /// One input's two candidate peels of the box's rows: the limits at the alpha and 1 - alpha
+    /// quantiles, and the runs and event runs each would keep.
+    private struct PeelCandidate {
+        var lowLimit = 0.0, highLimit = 0.0
+        var keptLow = 0, hitsLow = 0, keptHigh = 0, hitsHigh = 0
+    }
+
+    private static func peelCandidates(inputs: [[Double]], event: [Bool], rows: [Int], alpha: Double) -> [PeelCandidate] {
+        var candidates = [PeelCandidate](repeating: PeelCandidate(), count: inputs.count)
+        candidates.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer  // each input writes its own element
+            DispatchQueue.concurrentPerform(iterations: inputs.count) { j in
+                let column = inputs[j]
+                var values = rows.map { column[$0] }
+                var candidate = PeelCandidate()
+                candidate.lowLimit = quantile(selecting: &values, alpha)
+                candidate.highLimit = quantile(selecting: &values, 1 - alpha)
+                for r in rows {
+                    let v = column[r], hit = event[r] ? 1 : 0
+                    if v >= candidate.lowLimit { candidate.keptLow += 1; candidate.hitsLow += hit }
+                    if v <= candidate.highLimit { candidate.keptHigh += 1; candidate.hitsHigh += hit }
+                }
+                out[j] = candidate
+            }
+        }
+        return candidates
+    }
+
+    /// The runs just outside a box: for each restricted input (by position in `restricted`), the
+    /// runs below its lower limit, and above its upper limit, that are inside the box on every
+    /// other restricted input. Found in one pass over the data, whatever the number of inputs.
+    private struct Surroundings {
+        var below: [[Int]]
+        var above: [[Int]]
+
+        init(inputs: [[Double]], lows: [Double], highs: [Double], restricted: [Int]) {
+            below = Array(repeating: [], count: restricted.count)
+            above = below
+            let n = inputs.first?.count ?? 0
+            for row in 0..<n {
+                var outsideAt = -1, isAbove = false, outsideCount = 0
+                for (position, d) in restricted.enumerated() {
+                    let v = inputs[d][row]
+                    if v < lows[d] || v > highs[d] {
+                        outsideCount += 1
+                        if outsideCount > 1 { break }
+                        outsideAt = position
+                        isAbove = v > highs[d]
+                    }
+                }
+                guard outsideCount == 1 else { continue }
+                if isAbove { above[outsideAt].append(row) } else { below[outsideAt].append(row) }
+            }
+        }
     }
 
     /// P(X >= successes) for X ~ Binomial(trials, p): I_p(successes, trials - successes + 1).

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 // MARK: - SobolIndices
@@ -10,8 +9,8 @@ import Foundation
 /// - variance V = Var([f(A), f(B)]) over both base matrices;
 /// - first order S1_i = mean(f(B) (f(A_B(i)) - f(A))) / V (Saltelli et al. 2010, table 2 (b));
 /// - total ST_i = mean((f(A) - f(A_B(i)))^2) / (2 V) (Jansen 1999; Saltelli et al. 2010 (f)).
-/// Intervals: the base rows are resampled with replacement `resamples` times (seeded, so the
-/// same call gives the same interval), and the interval is the estimate +- z sd(resampled
+/// Intervals: the base rows are resampled with replacement `resamples` times (`Bootstrap`:
+/// seeded, so the same call gives the same interval), and the interval is the estimate +- z sd(resampled
 /// estimates), z for the confidence level: SALib's construction.
 public enum SobolIndices {
     public struct Estimate: Sendable, Equatable {
@@ -44,37 +43,23 @@ public enum SobolIndices {
         let variance = Self.variance(a, b, rows: nil)
         guard variance > 0 else { throw .constantOutput }
         let z = NormalFunctions.quantile(0.5 + confidence / 2)
-        // Resample r draws its rows from its own generator (seed, r), so the intervals are the
-        // same however the resamples are spread over threads; every parameter sees the same rows.
-        // Flat (parameter-major) so that threads write distinct doubles of one buffer, never share an inner array.
-        var s1s = [Double](repeating: .nan, count: ab.count * resamples)
-        var sts = s1s
-        let threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        s1s.withUnsafeMutableBufferPointer { s1Buffer in
-            sts.withUnsafeMutableBufferPointer { stBuffer in
-                nonisolated(unsafe) let s1Out = s1Buffer, stOut = stBuffer
-                DispatchQueue.concurrentPerform(iterations: threads) { part in
-                    var rows = [Int](repeating: 0, count: n)
-                    for r in stride(from: part, to: resamples, by: threads) {
-                        var generator = SplitMix64(seed: seed, stream: UInt64(r))
-                        for i in 0..<n { rows[i] = generator.index(below: n) }
-                        let v = Self.variance(a, b, rows: rows)
-                        guard v > 0 else { continue }
-                        for (i, column) in ab.enumerated() {
-                            s1Out[i * resamples + r] = firstOrder(a, b, column, rows: rows) / v
-                            stOut[i * resamples + r] = total(a, column, rows: rows) / v
-                        }
-                    }
-                }
+        // Every parameter sees the same resampled rows: S1 spreads first, then ST spreads.
+        let k = ab.count
+        let spreads = Bootstrap.spreads(resamples: resamples, width: 2 * k, seed: seed,
+                                        scratch: { [Int](repeating: 0, count: n) }) { generator, rows, values in
+            for i in 0..<n { rows[i] = generator.index(below: n) }
+            let v = Self.variance(a, b, rows: rows)
+            guard v > 0 else { return }  // left NaN: left out of the spread
+            for (i, column) in ab.enumerated() {
+                values[i] = firstOrder(a, b, column, rows: rows) / v
+                values[k + i] = total(a, column, rows: rows) / v
             }
         }
         return ab.indices.map { i in
             let column = ab[i]
             let s1 = firstOrder(a, b, column, rows: nil) / variance
             let st = total(a, column, rows: nil) / variance
-            let slice = (i * resamples)..<((i + 1) * resamples)
-            let s1Half = z * sampleStandardDeviation(s1s[slice].filter { !$0.isNaN })
-            let stHalf = z * sampleStandardDeviation(sts[slice].filter { !$0.isNaN })
+            let s1Half = z * spreads[i], stHalf = z * spreads[k + i]
             return Estimate(firstOrder: s1, firstOrderInterval: (s1 - s1Half)...(s1 + s1Half),
                             total: st, totalInterval: (st - stHalf)...(st + stHalf))
         }
