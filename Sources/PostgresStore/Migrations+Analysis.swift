@@ -3,8 +3,10 @@
 extension Migrations {
     /// The public analysis interface in SQL: the Wilson interval, long-format views of every
     /// outcome, distributions and event probabilities per sweep, yearly fans, and a branch
-    /// comparison. Generated once from the outcome catalog (scripts keep the views in step with the
-    /// `runs` columns; a test checks every catalog outcome appears).
+    /// comparison. The outcome columns in these views were written out from the outcome catalog
+    /// when this migration was made; migrations are frozen once applied, so they are not
+    /// regenerated, and SchemaTests fails if the catalog and the views drift apart (a new outcome
+    /// needs a migration that adds it to both).
     static let analysisObjects = Migration(version: 2, name: "analysis: wilson_interval, distributions, probabilities, fans, compare_branches", sql: """
         -- The standard normal quantile (Acklam's rational approximation, relative error 1.2e-9):
         -- what turns a confidence level into z.

@@ -41,16 +41,15 @@ public enum AdaptivePrecision {
             guard sweep.string(0, "design") == "mc" else {
                 throw SweepError.invalidRequest("--until-ci needs the mc design: a Latin hypercube's strata are fixed by its size")
             }
-            let replications = sweep.int(0, "replications") ?? 1
-            let oldTotal = sweep.int(0, "runs_total") ?? 0
+            func whole(_ column: String) throws -> Int {
+                guard let value = sweep.int(0, column) else {
+                    throw SweepError.unreadableSweepRow(sweep: String(sweepID), column: column, value: sweep.string(0, column))
+                }
+                return value
+            }
+            let replications = try whole("replications"), oldTotal = try whole("runs_total")
             let newTotal = oldTotal + additionalPoints * replications
-            let taskSize = sweep.int(0, "task_size") ?? 1000
-            try connection.query("""
-                INSERT INTO nepsim.tasks (sweep_id, task_id, first_run, run_count)
-                SELECT $1::bigint, (SELECT coalesce(max(task_id), -1) + 1 FROM nepsim.tasks WHERE sweep_id = $1) + g,
-                       $2::bigint + g::bigint * $3, least($3::bigint, $4::bigint - ($2::bigint + g::bigint * $3))::integer
-                FROM generate_series(0, (($4::bigint - $2::bigint + $3 - 1) / $3) - 1) AS g
-                """, [String(sweepID), String(oldTotal), String(taskSize), String(newTotal)])
+            try TaskQueue.cutTasks(sweepID: sweepID, fromRun: oldTotal, toRun: newTotal, taskSize: try whole("task_size"), on: connection)
             try connection.query("""
                 UPDATE nepsim.sweeps SET points = points + $2, runs_total = $3, state = 'running', finished_at = NULL
                 WHERE sweep_id = $1

@@ -38,12 +38,8 @@ public enum Coordinator {
             guard let id = inserted.string(0, "sweep_id") else {
                 throw SweepError.invalidRequest("the database returned no sweep id")
             }
-            // Tasks: consecutive ranges of run indices (run = point * replications + replication).
-            try connection.query("""
-                INSERT INTO nepsim.tasks (sweep_id, task_id, first_run, run_count)
-                SELECT $1::bigint, g, g::bigint * $2, least($2::bigint, $3::bigint - g::bigint * $2)::integer
-                FROM generate_series(0, (($3::bigint + $2 - 1) / $2) - 1) AS g
-                """, [id, String(request.taskSize), String(request.runsTotal)])
+            guard let sweepID = Int64(id) else { throw SweepError.invalidRequest("the database returned sweep id '\(id)'") }
+            try TaskQueue.cutTasks(sweepID: sweepID, fromRun: 0, toRun: request.runsTotal, taskSize: request.taskSize, on: connection)
             try connection.notify(tasksChannel, payload: id)
             return try StoredSweep.load(id, from: connection)
         }

@@ -36,6 +36,18 @@ public struct TaskTimings: Sendable, Equatable {
 /// The SQL of the task lifecycle: claim with `FOR UPDATE SKIP LOCKED` and a lease, complete in the
 /// same transaction as the results only while the lease is held, fail or release.
 enum TaskQueue {
+    /// Cuts runs `fromRun..<toRun` of a sweep into tasks of `taskSize` consecutive runs (run =
+    /// point x replications + replication), numbered on from the sweep's last task: a new sweep's
+    /// tasks, and the batches `--until-ci` adds, are cut by this one statement.
+    static func cutTasks(sweepID: Int64, fromRun: Int, toRun: Int, taskSize: Int, on connection: PostgresConnection) throws {
+        try connection.query("""
+            INSERT INTO nepsim.tasks (sweep_id, task_id, first_run, run_count)
+            SELECT $1::bigint, (SELECT coalesce(max(task_id), -1) + 1 FROM nepsim.tasks WHERE sweep_id = $1) + g,
+                   $2::bigint + g::bigint * $3, least($3::bigint, $4::bigint - ($2::bigint + g::bigint * $3))::integer
+            FROM generate_series(0, (($4::bigint - $2::bigint + $3 - 1) / $3) - 1) AS g
+            """, [String(sweepID), String(fromRun), String(taskSize), String(toRun)])
+    }
+
     /// Claims the next pending task, or a running one whose lease expired (its worker died).
     /// Returns nil when nothing is claimable. Through `nepsim.claim_task`, which records the
     /// login with the lease and caps the lease at an hour.
