@@ -24,38 +24,24 @@ struct SweepCommand: ParsableCommand {
 
     /// Creates the schema in a new database; refuses an older or newer one with what to do.
     static func requireSchema(_ connection: PostgresConnection, createIfAbsent: Bool = false) throws {
-        do {
-            let status = try SchemaMigrator.status(connection)
-            if status == .absent && createIfAbsent {
-                FileHandle.standardError.write(Data("creating the nepsim schema in \(connection.maskedURL)\n".utf8))
-                try SchemaMigrator.migrate(connection)
-                return
-            }
-            try SchemaMigrator.requireCurrent(connection)
-        } catch let error as SchemaMismatch {
-            throw CommandFailure(error.description)
-        } catch let error as PostgresError {
-            throw CommandFailure(error.description)
+        let status = try SchemaMigrator.status(connection)
+        if status == .absent && createIfAbsent {
+            FileHandle.standardError.write(Data("creating the nepsim schema in \(connection.maskedURL)\n".utf8))
+            try SchemaMigrator.migrate(connection)
+            return
         }
+        try SchemaMigrator.requireCurrent(connection)
     }
 
-    /// Runs a database action, turning its errors into messages without traces (a query stopped
-    /// by the statement timeout says so).
+    /// Runs a database action. Its errors reach ArgumentParser as they are (each is a typed value
+    /// whose description is the message, which ArgumentParser prints after "Error:"); only a query
+    /// the statement timeout stopped is explained, with the option that sets the limit.
     static func guarded<T>(_ timeout: StatementTimeoutOption? = nil, _ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch let error as SweepError {
-            throw CommandFailure(error.description)
         } catch let error as PostgresError {
-            throw CommandFailure(timeout?.explain(error) ?? error.description)
-        } catch let error as SchemaMismatch {
-            throw CommandFailure(error.description)
-        } catch let error as SensitivityError {
-            throw CommandFailure(error.description)
-        } catch let error as PlainDataError {
-            throw CommandFailure(error.description)
-        } catch let error as ConditionError {
-            throw CommandFailure(error.description)
+            guard let explained = timeout?.explain(error) else { throw error }
+            throw CommandFailure(explained)
         }
     }
 
