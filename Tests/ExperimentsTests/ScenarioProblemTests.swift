@@ -80,24 +80,67 @@ final class ScenarioProblemTests: XCTestCase {
                         ["unknown parameter 'drought_probabilty'", "parameter catalog", "did you mean 'drought_probability'?"])
     }
 
+    // MARK: One bad parameter entry
+
+    /// A parameter entry written wrong, and what the one problem it causes must say.
+    private struct BadEntry {
+        let parameter: String
+        let entry: String
+        let kind: ScenarioProblem.Kind
+        let key: String  // after "parameters."
+        let fragments: [String]
+        let row: UInt
+
+        init(_ parameter: String, _ entry: String, _ kind: ScenarioProblem.Kind, key: String, _ fragments: [String],
+             row: UInt = #line) {
+            (self.parameter, self.entry, self.kind, self.key, self.fragments, self.row) = (parameter, entry, kind, key, fragments, row)
+        }
+    }
+
+    /// Each entry is refused with one problem at its line, naming its key and saying what was
+    /// expected (a failure points at the row of the table).
+    func testEachBadEntryIsRefusedWithWhatWasExpected() {
+        let cases: [BadEntry] = [
+            BadEntry("drought_probability", "{ distribution = \"gaussian\", mean = 0.2, sd = 0.1, source = \"j\" }",
+                     .unknownDistribution, key: "drought_probability.distribution",
+                     ["unknown distribution 'gaussian'", "fixed, uniform, normal, truncated_normal, lognormal, beta or choice"]),
+            BadEntry("weather_log_sd", "{ distribution = \"uniform\", low = 0.05, high = 0.09, hihg = 1, source = \"j\" }",
+                     .unknownField, key: "weather_log_sd.hihg",
+                     ["unknown field 'hihg' for a uniform distribution", "low, high and source", "did you mean 'high'?"]),
+            BadEntry("harvest_trend_growth", "{ distribution = \"normal\", mean = 0.01, source = \"j\" }",
+                     .missingField, key: "harvest_trend_growth.sd", ["missing field 'sd'", "a normal distribution needs mean and sd"]),
+            BadEntry("harvest_trend_growth", "{ low = 0, high = 1, source = \"j\" }",
+                     .missingField, key: "harvest_trend_growth", ["missing `distribution`", "or `value` for a fixed parameter"]),
+            BadEntry("drought_probability", "{ value = \"0.2\", source = \"j\" }", .wrongType, key: "drought_probability.value",
+                     ["expected a number, but found the string \"0.2\"", "remove the quotes"]),
+            BadEntry("harvest_trend_1927_mt", "3", .wrongType, key: "harvest_trend_1927_mt",
+                     ["found the integer 3", "`harvest_trend_1927_mt = { value = 3, source = \"...\" }`"]),
+            BadEntry("drought_probability", "{ value = 0.2 }", .missingSource, key: "drought_probability",
+                     ["missing `source`", "a citation, or the word \"judgement\""]),
+            BadEntry("drought_probability", "{ value = 0.2, source = \"  \" }", .missingSource, key: "drought_probability.source",
+                     ["the source is empty", "\"judgement\""]),
+            BadEntry("drought_probability", "{ distribution = \"normal\", mean = 0.2, sd = 0.05, source = \"j\" }",
+                     .outsideDomain, key: "drought_probability",
+                     ["expected a probability or share between 0 and 1", "normal(mean 0.2, sd 0.05) is unbounded",
+                      "use truncated_normal", "or beta"]),
+            BadEntry("initial_rural_population_m", "{ value = -1, source = \"j\" }", .outsideDomain, key: "initial_rural_population_m",
+                     ["expected a non-negative number, but the value is -1"]),
+            BadEntry("depression_onset_mean_year",
+                     "{ distribution = \"choice\", values = [1929, 1950], weights = [1, 1], source = \"j\" }",
+                     .outsideDomain, key: "depression_onset_mean_year", ["expected a number between 1927 and 1941", "includes 1950"]),
+            BadEntry("weather_log_sd", "{ distribution = \"uniform\", low = 0.09, high = 0.05, source = \"j\" }",
+                     .invertedBounds, key: "weather_log_sd", ["low (0.09) is greater than high (0.05)", "needs low < high"]),
+            BadEntry("weather_log_sd", "{ distribution = \"uniform\", low = 0.05, high = 0.05, source = \"j\" }",
+                     .invertedBounds, key: "weather_log_sd", ["low and high are both 0.05", "`{ value = 0.05, source = \"...\" }`"]),
+        ]
+        for c in cases {
+            let (text, line) = scenario(setting: c.parameter, to: c.entry)
+            let problem = onlyProblem(c.kind, parsing: text, file: file, line: c.row)
+            assertDescribes(problem, key: "parameters." + c.key, line: line, c.fragments, line: c.row)
+        }
+    }
+
     // MARK: Distributions
-
-    func testUnknownDistributionListsTheValidOnes() {
-        let (text, line) = scenario(setting: "drought_probability",
-                                    to: "{ distribution = \"gaussian\", mean = 0.2, sd = 0.1, source = \"j\" }")
-        let problem = onlyProblem(.unknownDistribution, parsing: text, file: file)
-        assertDescribes(problem, key: "parameters.drought_probability.distribution", line: line,
-                        ["unknown distribution 'gaussian'",
-                         "fixed, uniform, normal, truncated_normal, lognormal, beta or choice"])
-    }
-
-    func testUnknownFieldIsReported() {
-        let (text, line) = scenario(setting: "weather_log_sd",
-                                    to: "{ distribution = \"uniform\", low = 0.05, high = 0.09, hihg = 1, source = \"j\" }")
-        let problem = onlyProblem(.unknownField, parsing: text, file: file)
-        assertDescribes(problem, key: "parameters.weather_log_sd.hihg", line: line,
-                        ["unknown field 'hihg' for a uniform distribution", "low, high and source", "did you mean 'high'?"])
-    }
 
     func testPlausibleRangeIsCheckedAndKept() throws {
         let cases: [(String, ScenarioProblem.Kind, String)] = [
@@ -121,50 +164,7 @@ final class ScenarioProblemTests: XCTestCase {
         XCTAssertEqual(declaration?.valueDescription, "fixed(0.3) (plausible 0.2 to 0.4)")
     }
 
-    func testMissingFieldIsReported() {
-        let (text, line) = scenario(setting: "harvest_trend_growth",
-                                    to: "{ distribution = \"normal\", mean = 0.01, source = \"j\" }")
-        let problem = onlyProblem(.missingField, parsing: text, file: file)
-        assertDescribes(problem, key: "parameters.harvest_trend_growth.sd", line: line,
-                        ["missing field 'sd'", "a normal distribution needs mean and sd"])
-    }
-
-    func testMissingDistributionAndValueIsReported() {
-        let (text, line) = scenario(setting: "harvest_trend_growth", to: "{ low = 0, high = 1, source = \"j\" }")
-        let problem = onlyProblem(.missingField, parsing: text, file: file)
-        assertDescribes(problem, key: "parameters.harvest_trend_growth", line: line,
-                        ["missing `distribution`", "or `value` for a fixed parameter"])
-    }
-
     // MARK: Types and values
-
-    func testStringForANumberIsReported() {
-        let (text, line) = scenario(setting: "drought_probability", to: "{ value = \"0.2\", source = \"j\" }")
-        let problem = onlyProblem(.wrongType, parsing: text, file: file)
-        assertDescribes(problem, key: "parameters.drought_probability.value", line: line,
-                        ["expected a number, but found the string \"0.2\"", "remove the quotes"])
-    }
-
-    func testBareNumberSaysHowToWriteATable() {
-        let (text, line) = scenario(setting: "harvest_trend_1927_mt", to: "3")
-        let problem = onlyProblem(.wrongType, parsing: text, file: file)
-        assertDescribes(problem, key: "parameters.harvest_trend_1927_mt", line: line,
-                        ["found the integer 3", "`harvest_trend_1927_mt = { value = 3, source = \"...\" }`"])
-    }
-
-    func testMissingSourceIsReported() {
-        let (text, line) = scenario(setting: "drought_probability", to: "{ value = 0.2 }")
-        let problem = onlyProblem(.missingSource, parsing: text, file: file)
-        assertDescribes(problem, key: "parameters.drought_probability", line: line,
-                        ["missing `source`", "a citation, or the word \"judgement\""])
-    }
-
-    func testEmptySourceIsReported() {
-        let (text, line) = scenario(setting: "drought_probability", to: "{ value = 0.2, source = \"  \" }")
-        let problem = onlyProblem(.missingSource, parsing: text, file: file)
-        assertDescribes(problem, key: "parameters.drought_probability.source", line: line,
-                        ["the source is empty", "\"judgement\""])
-    }
 
     func testNaNAndInfinityAreRefused() {
         for (written, shown) in [("nan", "nan"), ("inf", "inf"), ("-inf", "-inf")] {
@@ -186,47 +186,7 @@ final class ScenarioProblemTests: XCTestCase {
                        + " but the distribution uniform(low 0.1, high 1.4) reaches 1.4")
     }
 
-    func testUnboundedDistributionOnAProbabilitySuggestsABoundedOne() {
-        let (text, line) = scenario(setting: "drought_probability",
-                                    to: "{ distribution = \"normal\", mean = 0.2, sd = 0.05, source = \"j\" }")
-        let problem = onlyProblem(.outsideDomain, parsing: text, file: file)
-        assertDescribes(problem, key: "parameters.drought_probability", line: line,
-                        ["expected a probability or share between 0 and 1", "normal(mean 0.2, sd 0.05) is unbounded",
-                         "use truncated_normal", "or beta"])
-    }
-
-    func testNegativeQuantityIsReported() {
-        let (text, line) = scenario(setting: "initial_rural_population_m", to: "{ value = -1, source = \"j\" }")
-        let problem = onlyProblem(.outsideDomain, parsing: text, file: file)
-        assertDescribes(problem, key: "parameters.initial_rural_population_m", line: line,
-                        ["expected a non-negative number, but the value is -1"])
-    }
-
-    func testYearOutsideItsRangeIsReported() {
-        let (text, line) = scenario(setting: "depression_onset_mean_year",
-                                    to: "{ distribution = \"choice\", values = [1929, 1950], weights = [1, 1], source = \"j\" }")
-        let problem = onlyProblem(.outsideDomain, parsing: text, file: file)
-        assertDescribes(problem, key: "parameters.depression_onset_mean_year", line: line,
-                        ["expected a number between 1927 and 1941", "includes 1950"])
-    }
-
     // MARK: Shapes
-
-    func testInvertedBoundsAreReported() {
-        let (text, line) = scenario(setting: "weather_log_sd",
-                                    to: "{ distribution = \"uniform\", low = 0.09, high = 0.05, source = \"j\" }")
-        let problem = onlyProblem(.invertedBounds, parsing: text, file: file)
-        assertDescribes(problem, key: "parameters.weather_log_sd", line: line,
-                        ["low (0.09) is greater than high (0.05)", "needs low < high"])
-    }
-
-    func testEqualUniformBoundsSuggestAFixedValue() {
-        let (text, line) = scenario(setting: "weather_log_sd",
-                                    to: "{ distribution = \"uniform\", low = 0.05, high = 0.05, source = \"j\" }")
-        let problem = onlyProblem(.invertedBounds, parsing: text, file: file)
-        assertDescribes(problem, key: "parameters.weather_log_sd", line: line,
-                        ["low and high are both 0.05", "`{ value = 0.05, source = \"...\" }`"])
-    }
 
     func testNonPositiveShapeParametersAreReported() {
         let cases: [(name: String, rhs: String, key: String, fragment: String)] = [
