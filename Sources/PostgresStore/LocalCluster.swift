@@ -15,9 +15,6 @@ public struct LocalCluster: Sendable {
     public static let defaultDirectory = "results/local-db"
     /// The database `up()` creates and returns the URL of.
     public static let databaseName = "nepsim"
-    /// The role the tests give a known password, to check password failures (every role of the
-    /// cluster logs in with a password).
-    public static let passwordCheckRole = "nepsim_password_check"
 
     /// The cluster directory as given (for messages), e.g. `results/local-db`.
     public let displayDirectory: String

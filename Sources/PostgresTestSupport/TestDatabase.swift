@@ -8,6 +8,10 @@ import PostgresStore
 /// cluster in the temporary directory, started the first time a test asks and left running for the
 /// next test run.
 public enum TestDatabase {
+    /// The role the tests give a known password, to check password failures (every role of a
+    /// local cluster logs in with a password).
+    public static let passwordCheckRole = "nepsim_password_check"
+
     /// Where the test cluster lives when `NEPSIM_TEST_DATABASE_URL` is unset: apart from
     /// `results/local-db`, so tests never touch a developer's data. `NEPSIM_TEST_CLUSTER_DIR` overrides.
     public static var clusterDirectory: String {

@@ -26,11 +26,11 @@ final class ConnectionFailureTests: XCTestCase {
     /// on a real server.
     func testWrongPasswordIsAnAuthenticationFailure() throws {
         guard TestDatabase.usesLocalCluster else {
-            throw XCTSkip("needs the local test cluster's pg_hba.conf rule for \(LocalCluster.passwordCheckRole)")
+            throw XCTSkip("needs the local test cluster's pg_hba.conf rule for \(TestDatabase.passwordCheckRole)")
         }
         let admin = try PostgresConnection(url: try TestDatabase.serverURL)
         defer { admin.close() }
-        let role = LocalCluster.passwordCheckRole
+        let role = TestDatabase.passwordCheckRole
         // Roles belong to the cluster, not a database: it may exist from an earlier run.
         try admin.execute(script: """
             DO $$ BEGIN CREATE ROLE \(role) LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;

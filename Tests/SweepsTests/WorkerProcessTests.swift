@@ -94,7 +94,7 @@ final class SweepCommandLineTests: DatabaseTestCase {
 
     func testWrongPasswordIsReportedWithoutThePassword() throws {
         guard TestDatabase.usesLocalCluster else { throw XCTSkip("needs the local test cluster's password rule") }
-        let role = LocalCluster.passwordCheckRole
+        let role = TestDatabase.passwordCheckRole
         try connection.execute(script: """
             DO $$ BEGIN CREATE ROLE \(role) LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
             ALTER ROLE \(role) PASSWORD 'right-pw';
