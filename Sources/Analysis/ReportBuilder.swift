@@ -141,12 +141,12 @@ public enum ReportBuilder {
                    (SELECT count(*) FROM nepsim.runs r WHERE r.sweep_id = s.sweep_id) AS stored
             FROM nepsim.sweeps s WHERE s.sweep_id = $1
             """, [String(id)])
-        return ReportData.SweepInfo(id: id, name: printable(r.string(0, "name") ?? ""),
-                                    scenario: printable(r.string(0, "scenario_name") ?? ""),
-                                    scenarioTitle: printable(r.string(0, "scenario_title") ?? ""), runs: r.int(0, "runs_total") ?? 0,
-                                    seed: r.string(0, "seed") ?? "", design: r.string(0, "design") ?? "",
-                                    createdAt: r.string(0, "created") ?? "", state: r.string(0, "state") ?? "",
-                                    storedRuns: r.int(0, "stored") ?? 0)
+        return ReportData.SweepInfo(id: id, name: printable(try r.required(0, "name")),
+                                    scenario: printable(try r.required(0, "scenario_name")),
+                                    scenarioTitle: printable(try r.required(0, "scenario_title")), runs: try r.requiredInt(0, "runs_total"),
+                                    seed: try r.required(0, "seed"), design: try r.required(0, "design"),
+                                    createdAt: try r.required(0, "created"), state: try r.required(0, "state"),
+                                    storedRuns: try r.requiredInt(0, "stored"))
     }
 
     /// Text from the database as it may reach a terminal: control characters (escape sequences

@@ -318,6 +318,32 @@ public struct QueryResult: Sendable {
     public func int(_ row: Int, _ column: String) -> Int? { string(row, column).flatMap { Int($0) } }
     public func double(_ row: Int, _ column: String) -> Double? { string(row, column).flatMap { Double($0) } }
     public func bool(_ row: Int, _ column: String) -> Bool? { string(row, column).map { $0 == "t" } }
+
+    /// The value of a column that must be there and readable: a missing row or column, a NULL or
+    /// text that is not a number throws (a client error naming the column) instead of becoming 0
+    /// or "" and hiding a broken query or a corrupted row.
+    public func required(_ row: Int, _ column: String) throws(PostgresError) -> String {
+        guard let index = columns.firstIndex(of: column) else { throw unreadable(row, column, "the result has no such column") }
+        guard rows.indices.contains(row) else { throw unreadable(row, column, "the result has \(rows.count) rows") }
+        guard let value = rows[row][index] else { throw unreadable(row, column, "it is NULL") }
+        return value
+    }
+
+    public func requiredInt(_ row: Int, _ column: String) throws(PostgresError) -> Int {
+        let text = try required(row, column)
+        guard let value = Int(text) else { throw unreadable(row, column, "'\(text)' is not a whole number") }
+        return value
+    }
+
+    public func requiredDouble(_ row: Int, _ column: String) throws(PostgresError) -> Double {
+        let text = try required(row, column)
+        guard let value = Double(text) else { throw unreadable(row, column, "'\(text)' is not a number") }
+        return value
+    }
+
+    private func unreadable(_ row: Int, _ column: String, _ reason: String) -> PostgresError {
+        PostgresError(kind: .client, message: "unreadable result: column \(column) of row \(row + 1): \(reason)")
+    }
 }
 
 // MARK: - C strings

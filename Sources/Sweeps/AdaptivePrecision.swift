@@ -19,7 +19,7 @@ public enum AdaptivePrecision {
             LIMIT 1
             """, [String(sweepID), "{" + headlineEvents.joined(separator: ",") + "}"])
         guard !result.isEmpty else { return nil }
-        return (result.string(0, "event") ?? "", result.double(0, "width") ?? 1, result.int(0, "trials") ?? 0)
+        return (try result.required(0, "event"), try result.requiredDouble(0, "width"), try result.requiredInt(0, "trials"))
     }
 
     /// Runs to add so the widest interval should fall below `target`: the width shrinks as

@@ -70,7 +70,7 @@ public enum Coordinator {
             WHERE s.sweep_id = $1
             GROUP BY s.sweep_id
             """, [String(sweep.id)])
-        return SweepStatus(result, row: 0)
+        return try SweepStatus(result, row: 0)
     }
 
     /// Every sweep, newest first.
@@ -125,7 +125,8 @@ public enum Coordinator {
                         ORDER BY r.point, r.replication)) AS digest
             FROM nepsim.runs r WHERE r.sweep_id = $1
             """, [String(sweep.id)])
-        return "\(result.string(0, "runs") ?? "0"):\(result.string(0, "digest") ?? "")"
+        // A sweep with no rows yet has no digest (NULL): "0:".
+        return "\(try result.requiredInt(0, "runs")):\(result.string(0, "digest") ?? "")"
     }
 
     /// Sweeps are named by id or name on the command line, so a name must not look like an id,
@@ -175,25 +176,25 @@ public struct SweepStatus: Sendable {
     public let liveWorkers: Int
     public let errors: String?
 
-    init(_ r: QueryResult, row: Int) {
-        id = Int64(r.int(row, "sweep_id") ?? 0)
-        name = r.string(row, "name") ?? ""
-        scenario = r.string(row, "scenario_name") ?? ""
-        state = r.string(row, "state") ?? ""
-        design = r.string(row, "design") ?? ""
-        seed = r.string(row, "seed") ?? ""
-        series = r.string(row, "series") ?? ""
-        createdAt = r.string(row, "created_at") ?? ""
+    init(_ r: QueryResult, row: Int) throws(PostgresError) {
+        id = Int64(try r.requiredInt(row, "sweep_id"))
+        name = try r.required(row, "name")
+        scenario = try r.required(row, "scenario_name")
+        state = try r.required(row, "state")
+        design = try r.required(row, "design")
+        seed = try r.required(row, "seed")
+        series = try r.required(row, "series")
+        createdAt = try r.required(row, "created_at")
         finishedAt = r.string(row, "finished_at")
-        elapsedSeconds = r.double(row, "elapsed") ?? 0
-        runsTotal = r.int(row, "runs_total") ?? 0
-        runsDone = r.int(row, "runs_done") ?? 0
-        tasksTotal = r.int(row, "tasks") ?? 0
-        tasksPending = r.int(row, "pending") ?? 0
-        tasksRunning = r.int(row, "running") ?? 0
-        tasksDone = r.int(row, "done") ?? 0
-        tasksFailed = r.int(row, "failed") ?? 0
-        liveWorkers = r.int(row, "live_workers") ?? 0
+        elapsedSeconds = try r.requiredDouble(row, "elapsed")
+        runsTotal = try r.requiredInt(row, "runs_total")
+        runsDone = try r.requiredInt(row, "runs_done")
+        tasksTotal = try r.requiredInt(row, "tasks")
+        tasksPending = try r.requiredInt(row, "pending")
+        tasksRunning = try r.requiredInt(row, "running")
+        tasksDone = try r.requiredInt(row, "done")
+        tasksFailed = try r.requiredInt(row, "failed")
+        liveWorkers = try r.requiredInt(row, "live_workers")
         errors = r.string(row, "errors")
     }
 
