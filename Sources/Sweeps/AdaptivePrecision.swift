@@ -41,15 +41,10 @@ public enum AdaptivePrecision {
             guard sweep.string(0, "design") == "mc" else {
                 throw SweepError.invalidRequest("--until-ci needs the mc design: a Latin hypercube's strata are fixed by its size")
             }
-            func whole(_ column: String) throws -> Int {
-                guard let value = sweep.int(0, column) else {
-                    throw SweepError.unreadableSweepRow(sweep: String(sweepID), column: column, value: sweep.string(0, column))
-                }
-                return value
-            }
-            let replications = try whole("replications"), oldTotal = try whole("runs_total")
+            let replications = try sweep.requiredInt(0, "replications"), oldTotal = try sweep.requiredInt(0, "runs_total")
             let newTotal = oldTotal + additionalPoints * replications
-            try TaskQueue.cutTasks(sweepID: sweepID, fromRun: oldTotal, toRun: newTotal, taskSize: try whole("task_size"), on: connection)
+            try TaskQueue.cutTasks(sweepID: sweepID, fromRun: oldTotal, toRun: newTotal,
+                                   taskSize: try sweep.requiredInt(0, "task_size"), on: connection)
             try connection.query("""
                 UPDATE nepsim.sweeps SET points = points + $2, runs_total = $3, state = 'running', finished_at = NULL
                 WHERE sweep_id = $1

@@ -60,3 +60,45 @@ enum Bootstrap {
         return cdf
     }()
 }
+
+// MARK: - Shared by the estimators
+
+/// The sample standard deviation (n - 1 in the denominator, as numpy's `std(ddof=1)` that SALib
+/// uses); 0 for fewer than two values. The spread of bootstrap estimates, and Morris's sigma.
+func sampleStandardDeviation<Values: Collection<Double>>(_ values: Values) -> Double {
+    guard values.count > 1 else { return 0 }
+    let mean = values.reduce(0, +) / Double(values.count)
+    return (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)).squareRoot()
+}
+
+// MARK: - SplitMix64
+
+/// A small seeded generator for bootstrap resampling (Steele, Lea and Flood 2014): not for the
+/// model's draws, which come from Philox streams.
+struct SplitMix64 {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+
+    /// Generator number `stream` of a family keyed by `seed`: its starting state is a SplitMix64
+    /// output (a strong mix) of the pair, so streams do not overlap as shifted copies of one
+    /// another, as plain `seed + stream x constant` states would (each would be the previous
+    /// stream one step on, and bootstrap resamples would share all but one draw).
+    init(seed: UInt64, stream: UInt64) {
+        var mixer = SplitMix64(seed: seed ^ (stream &* 0xD1B5_4A32_D192_ED03))
+        _ = mixer.next()
+        state = mixer.next()
+    }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A uniform index in 0..<bound (bound < 2^32) by multiply-shift (Lemire 2019): no division,
+    /// which dominated bootstrap resampling.
+    mutating func index(below bound: Int) -> Int {
+        Int(((next() >> 32) &* UInt64(bound)) >> 32)
+    }
+}

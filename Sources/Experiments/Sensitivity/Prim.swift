@@ -51,15 +51,15 @@ public enum Prim {
         guard totalHits > 0 else { throw PlainDataError("the event never happens in these runs: there is nothing to find") }
         let initialLows = inputs.map { $0.min()! }, initialHighs = inputs.map { $0.max()! }
 
-        func box(_ lows: [Double], _ highs: [Double], _ rows: [Int]) -> Box {
-            let hits = rows.reduce(0) { $0 + (event[$1] ? 1 : 0) }
-            let restricted = (0..<k).filter { lows[$0] != initialLows[$0] || highs[$0] != initialHighs[$0] }
-            return Box(lows: lows, highs: highs, runs: rows.count, hits: hits, coverage: Double(hits) / Double(totalHits),
-                       density: rows.isEmpty ? 0 : Double(hits) / Double(rows.count), mass: Double(rows.count) / Double(n),
-                       restricted: restricted)
-        }
+        func hits(_ rows: [Int]) -> Int { rows.reduce(0) { $0 + (event[$1] ? 1 : 0) } }
         func isRestricted(_ j: Int, _ lows: [Double], _ highs: [Double]) -> Bool {
             lows[j] != initialLows[j] || highs[j] != initialHighs[j]
+        }
+        func box(_ lows: [Double], _ highs: [Double], _ rows: [Int]) -> Box {
+            let hits = hits(rows)
+            return Box(lows: lows, highs: highs, runs: rows.count, hits: hits, coverage: Double(hits) / Double(totalHits),
+                       density: rows.isEmpty ? 0 : Double(hits) / Double(rows.count), mass: Double(rows.count) / Double(n),
+                       restricted: (0..<k).filter { isRestricted($0, lows, highs) })
         }
 
         var lows = initialLows, highs = initialHighs
@@ -69,8 +69,7 @@ public enum Prim {
         // Peeling: one selection per input and step gives both candidate limits; the candidates
         // are scored from counts (the inputs on all cores), and only the chosen one's runs are gathered.
         while true {
-            let hitsNow = rows.reduce(0) { $0 + (event[$1] ? 1 : 0) }
-            let meanOld = Double(hitsNow) / Double(rows.count)
+            let hitsNow = hits(rows)
             let restrictedNow = (0..<k).filter { isRestricted($0, lows, highs) }.count
             let candidates = peelCandidates(inputs: inputs, event: event, rows: rows, alpha: peelAlpha)
             var best: (score: Double, free: Int, input: Int, upper: Bool, limit: Double, kept: Int)?
@@ -78,8 +77,7 @@ public enum Prim {
                 let wasRestricted = isRestricted(j, lows, highs)
                 for (upper, kept, hits, limit) in [(false, candidate.keptLow, candidate.hitsLow, candidate.lowLimit),
                                                    (true, candidate.keptHigh, candidate.hitsHigh, candidate.highLimit)] {
-                    let meanNew = kept == 0 ? 0 : Double(hits) / Double(kept)
-                    let score = meanNew != meanOld && kept != rows.count ? (meanNew - meanOld) / Double(abs(rows.count - kept)) : 0
+                    let score = lenient1(runs: rows.count, hits: hitsNow, keptRuns: kept, keptHits: hits)
                     let changes = upper ? limit != initialHighs[j] : limit != initialLows[j]
                     let free = k - restrictedNow - (wasRestricted || !changes ? 0 : 1)
                     if best == nil || score > best!.score || (score == best!.score && free > best!.free) {
@@ -106,7 +104,7 @@ public enum Prim {
         while true {
             let restricted = (0..<k).filter { isRestricted($0, lows, highs) }
             let around = Surroundings(inputs: inputs, lows: lows, highs: highs, restricted: restricted)
-            let hitsNow = rows.reduce(0) { $0 + (event[$1] ? 1 : 0) }
+            let hitsNow = hits(rows)
             var best: (score: Double, free: Int, lows: [Double], highs: [Double], added: [Int])?
             for (position, u) in restricted.enumerated() {
                 let column = inputs[u]
@@ -122,9 +120,8 @@ public enum Prim {
                         newLows[u] = data.isEmpty ? initialLows[u] : quantile(sorted: data, 1 - pasteAlpha)
                     }
                     let added = outside.filter { column[$0] >= newLows[u] && column[$0] <= newHighs[u] }
-                    let kept = rows.count + added.count, hits = hitsNow + added.reduce(0) { $0 + (event[$1] ? 1 : 0) }
-                    let meanOld = Double(hitsNow) / Double(rows.count), meanNew = Double(hits) / Double(kept)
-                    let score = meanOld != meanNew && kept != rows.count ? (meanNew - meanOld) / Double(kept - rows.count) : 0
+                    let score = lenient1(runs: rows.count, hits: hitsNow,
+                                         keptRuns: rows.count + added.count, keptHits: hitsNow + hits(added))
                     let free = k - (0..<k).filter { isRestricted($0, newLows, newHighs) }.count
                     if best == nil || score > best!.score || (score == best!.score && free > best!.free) {
                         best = (score, free, newLows, newHighs, added)
@@ -149,12 +146,20 @@ public enum Prim {
                 let limited = removingUpper ? picked.highs[u] != initialHighs[u] : picked.lows[u] != initialLows[u]
                 guard limited else { return nil }
                 let beyond = removingUpper ? around.above[position] : around.below[position]
-                let runs = picked.runs + beyond.count, hits = picked.hits + beyond.reduce(0) { $0 + (event[$1] ? 1 : 0) }
-                return binomialUpperTail(successes: picked.hits, trials: picked.runs, p: Double(hits) / Double(runs))
+                let p = Double(picked.hits + hits(beyond)) / Double(picked.runs + beyond.count)
+                return binomialUpperTail(successes: picked.hits, trials: picked.runs, p: p)
             }
             return QuasiP(input: u, lower: test(removingUpper: false), upper: test(removingUpper: true))
         }
         return Result(trajectory: trajectory, chosen: chosen, quasiP: quasiP, totalHits: totalHits, runs: n)
+    }
+
+    /// EMA Workbench's default "lenient1" objective: the change in the event's share of the box's
+    /// runs, per run a peel removes or a paste adds (0 when either does not change).
+    static func lenient1(runs: Int, hits: Int, keptRuns: Int, keptHits: Int) -> Double {
+        let meanOld = Double(hits) / Double(runs), meanNew = keptRuns == 0 ? 0 : Double(keptHits) / Double(keptRuns)
+        guard meanNew != meanOld, keptRuns != runs else { return 0 }
+        return (meanNew - meanOld) / Double(abs(runs - keptRuns))
     }
 
     /// One input's two candidate peels of the box's rows: the limits at the alpha and 1 - alpha
