@@ -89,3 +89,36 @@ extension Migrations {
             CHECK (design_levels IS NULL OR (design_levels >= 2 AND design_levels % 2 = 0));
         """)
 }
+
+// MARK: - A claim whose plan is cached (migration 10)
+
+extension Migrations {
+    /// `claim_task` was a SQL function, and PostgreSQL plans a non-inlined SQL function's
+    /// statement afresh at every call: 0.3 ms of planning for 0.07 ms of work, most of a claim's
+    /// server time with small tasks. In plpgsql the plan is prepared once per session. Same
+    /// statement, same result columns, same grants (CREATE OR REPLACE keeps them).
+    static let cachedClaimPlan = Migration(version: 10, name: "claim_task in plpgsql (plan cached per session)", sql: """
+        CREATE OR REPLACE FUNCTION nepsim.claim_task(p_worker text, p_sweep bigint, p_lease float8)
+        RETURNS TABLE (sweep_id bigint, task_id integer, first_run bigint, run_count integer, attempts integer)
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+        BEGIN
+            RETURN QUERY
+            WITH candidate AS (
+                SELECT t.sweep_id, t.task_id
+                FROM nepsim.tasks t JOIN nepsim.sweeps s ON s.sweep_id = t.sweep_id
+                WHERE s.state = 'running'
+                  AND (p_sweep IS NULL OR t.sweep_id = p_sweep)
+                  AND (t.state = 'pending' OR (t.state = 'running' AND t.lease_expires_at < now()))
+                ORDER BY t.sweep_id, t.task_id
+                LIMIT 1
+                FOR UPDATE OF t SKIP LOCKED
+            )
+            UPDATE nepsim.tasks t
+            SET state = 'running', lease_owner = p_worker, lease_role = session_user, attempts = t.attempts + 1,
+                started_at = now(), lease_expires_at = now() + make_interval(secs => least(greatest(p_lease, 1), 3600))
+            FROM candidate c
+            WHERE t.sweep_id = c.sweep_id AND t.task_id = c.task_id
+            RETURNING t.sweep_id, t.task_id, t.first_run, t.run_count, t.attempts;
+        END $$;
+        """)
+}

@@ -8,7 +8,8 @@
 /// (SweepsTests) fails if they drift apart. Adding an outcome means adding a migration.
 public enum Migrations {
     public static let all: [Migration] = [initialSchema, analysisObjects, sweepCompletion, completionRowLock, workerFunctions,
-                                           eventProbabilitiesInOnePass, compactParameterValues, analyzeOnlyLargeSweeps, morrisLevels]
+                                           eventProbabilitiesInOnePass, compactParameterValues, analyzeOnlyLargeSweeps, morrisLevels,
+                                           cachedClaimPlan]
 
     static let initialSchema = Migration(version: 1, name: "initial schema: sweeps, tasks, workers, runs, run_years", sql: """
         CREATE SCHEMA IF NOT EXISTS nepsim;

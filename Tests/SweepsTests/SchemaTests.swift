@@ -48,7 +48,7 @@ final class SchemaTests: DatabaseTestCase {
                         false, false, false, $3::jsonb)
                 """, [sweepID, String(point), params])
         }
-        XCTAssertEqual(try SchemaMigrator.migrate(old), [7, 8, 9])
+        XCTAssertEqual(try SchemaMigrator.migrate(old), Array(7...Migrations.all.count))
         let values = try old.query("SELECT param_values::text AS v FROM nepsim.runs ORDER BY point").rows.map { $0[0] }
         XCTAssertEqual(values, ["{-1.5,0.25}", "{1e+300,3}"])
         let byName = try old.query("""
