@@ -1,3 +1,4 @@
+import PostgresStore
 import Sweeps
 
 // MARK: - Condition
@@ -10,19 +11,15 @@ import Sweeps
 /// event name (true when it happened). Operands are run columns, drawn parameters as
 /// `params.NAME`, numbers, 'quoted strings', `true` and `false`.
 public struct Condition: Sendable, Equatable {
-    /// The SQL fragment, with `$N` placeholders numbered from the `firstParameter` given to `compile`.
-    public let sql: String
-    public let parameters: [String?]
+    /// The SQL fragment, its literals bound parameters (numbered where the fragment is sent).
+    public let sql: SQLQuery
     public let text: String
 
     /// Parses and compiles `text`. Columns are checked against `nepsim.runs`; parameter names
     /// against `parameterNames` (the sweep's drawn parameters). `alias` prefixes run columns.
-    public static func compile(_ text: String, parameterNames: [String], firstParameter: Int, alias: String = "r")
-        throws(ConditionError) -> Condition
-    {
-        var parser = ConditionParser(text: text, parameterNames: parameterNames, firstParameter: firstParameter, alias: alias)
-        let sql = try parser.parse()
-        return Condition(sql: sql, parameters: parser.parameters, text: text)
+    public static func compile(_ text: String, parameterNames: [String], alias: String = "r") throws(ConditionError) -> Condition {
+        var parser = ConditionParser(text: text, parameterNames: parameterNames, alias: alias)
+        return Condition(sql: try parser.parse(), text: text)
     }
 }
 
@@ -60,8 +57,6 @@ struct ConditionParser {
     /// The sweep's drawn parameters, in the order of `runs.param_values`.
     let parameterNames: [String]
     let alias: String
-    var parameters: [String?] = []
-    let firstParameter: Int
     private var tokens: [(token: Token, position: Int)] = []
     private var index = 0
 
@@ -74,10 +69,9 @@ struct ConditionParser {
         return columns
     }()
 
-    init(text: String, parameterNames: [String], firstParameter: Int, alias: String) {
+    init(text: String, parameterNames: [String], alias: String) {
         self.text = text
         self.parameterNames = parameterNames
-        self.firstParameter = firstParameter
         self.alias = alias
     }
 
@@ -87,7 +81,7 @@ struct ConditionParser {
     static let maxDepth = 50
     private var depth = 0
 
-    mutating func parse() throws(ConditionError) -> String {
+    mutating func parse() throws(ConditionError) -> SQLQuery {
         guard text.count <= ConditionParser.maxLength else {
             throw error("the condition is \(text.count) characters long; at most \(ConditionParser.maxLength) are accepted",
                         at: ConditionParser.maxLength)
@@ -101,24 +95,24 @@ struct ConditionParser {
 
     // MARK: Grammar
 
-    private mutating func parseOr() throws(ConditionError) -> String {
+    private mutating func parseOr() throws(ConditionError) -> SQLQuery {
         var parts = [try parseAnd()]
         while isKeyword("or") { advance(); parts.append(try parseAnd()) }
-        return parts.count == 1 ? parts[0] : "(" + parts.joined(separator: " OR ") + ")"
+        return parts.count == 1 ? parts[0] : "(\(SQLQuery.joined(parts, separator: " OR ")))"
     }
 
-    private mutating func parseAnd() throws(ConditionError) -> String {
+    private mutating func parseAnd() throws(ConditionError) -> SQLQuery {
         var parts = [try parseNot()]
         while isKeyword("and") { advance(); parts.append(try parseNot()) }
-        return parts.count == 1 ? parts[0] : "(" + parts.joined(separator: " AND ") + ")"
+        return parts.count == 1 ? parts[0] : "(\(SQLQuery.joined(parts, separator: " AND ")))"
     }
 
-    private mutating func parseNot() throws(ConditionError) -> String {
+    private mutating func parseNot() throws(ConditionError) -> SQLQuery {
         if isKeyword("not") {
             try enter()
             defer { depth -= 1 }
             advance()
-            return "(NOT " + (try parseNot()) + ")"
+            return "(NOT \(try parseNot()))"
         }
         return try parseTerm()
     }
@@ -131,7 +125,7 @@ struct ConditionParser {
         }
     }
 
-    private mutating func parseTerm() throws(ConditionError) -> String {
+    private mutating func parseTerm() throws(ConditionError) -> SQLQuery {
         if current.token == .symbol("(") {
             try enter()
             defer { depth -= 1 }
@@ -150,7 +144,7 @@ struct ConditionParser {
             guard isKeyword("null") else { throw error("expected 'null' after 'is'", at: current.position) }
             advance()
             guard left.isColumn else { throw error("'is null' needs a column on its left", at: start) }
-            return "(\(left.sql) IS \(negated ? "NOT " : "")NULL)"
+            return "(\(left.sql) IS \(raw: negated ? "NOT " : "")NULL)"
         }
         guard case .symbol(let op) = current.token, ["=", "!=", "<>", "<", "<=", ">", ">="].contains(op) else {
             // A bare event: true when it happened.
@@ -167,11 +161,11 @@ struct ConditionParser {
         if left.kind == .boolean && !["=", "!=", "<>"].contains(op) {
             throw error("events can only be compared with = or !=", at: opPosition)
         }
-        return "(\(left.sql) \(op == "!=" ? "<>" : op) \(right.sql))"
+        return "(\(left.sql) \(raw: op == "!=" ? "<>" : op) \(right.sql))"
     }
 
     struct Operand {
-        let sql: String
+        let sql: SQLQuery
         let kind: Kind
         let isColumn: Bool
         let description: String
@@ -200,21 +194,20 @@ struct ConditionParser {
                                 at: position)
                 }
                 // param_values is aligned with the sweep's uncertain_parameters (1-based).
-                return Operand(sql: "\(alias).param_values[\(index + 1)]", kind: .number,
+                return Operand(sql: SQLQuery(raw: "\(alias).param_values[\(index + 1)]"), kind: .number,
                                isColumn: true, description: word)
             }
             guard let kind = ConditionParser.columns[lower] else {
                 throw error("unknown column '\(word)'\(suggestion(for: lower)); use an outcome name or params.NAME", at: position)
             }
-            return Operand(sql: "\(alias).\(lower)", kind: kind, isColumn: true, description: lower)
+            return Operand(sql: SQLQuery(raw: "\(alias).\(lower)"), kind: kind, isColumn: true, description: lower)
         default:
             throw error("expected a column, a number or a 'string' but found \(describe(token))", at: position)
         }
     }
 
-    private mutating func bind(_ value: String, cast: String) -> String {
-        parameters.append(value)
-        return "$\(firstParameter + parameters.count - 1)::\(cast)"
+    private func bind(_ value: String, cast: String) -> SQLQuery {
+        "\(bind: value)::\(raw: cast)"
     }
 
     // MARK: Tokens

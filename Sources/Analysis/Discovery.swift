@@ -101,15 +101,12 @@ public enum SweepDiscovery {
         }
         let sweep = try StoredSweep.load(reference, from: connection)
         let selection = try ReportBuilder.Selection(sweepID: sweep.id, given: given, connection: connection)
-        let names = try connection.query("""
-            SELECT u.name FROM nepsim.sweeps s, unnest(s.uncertain_parameters) WITH ORDINALITY AS u(name, position)
-            WHERE s.sweep_id = $1 ORDER BY u.position
-            """, [String(sweep.id)]).rows.compactMap { $0[0] }
+        let names = try ReportBuilder.parameterNames(sweepID: sweep.id, connection: connection)
         guard !names.isEmpty else { throw SensitivityError("sweep \(sweep.id)'s scenario draws no uncertain parameters") }
         var reader = BinaryCopyReader(doubleColumns: names.count, boolColumns: 1)
         let inputs = (1...names.count).map { "r.param_values[\($0)]" }.joined(separator: ", ")
         try connection.copyOut("""
-            COPY (SELECT \(inputs), r.\(event) FROM nepsim.runs r WHERE \(try selection.inlinedWhereSQL(connection)))
+            COPY (SELECT \(raw: inputs), r.\(raw: event) FROM nepsim.runs r WHERE \(selection.whereSQL))
             TO STDOUT (FORMAT binary)
             """) { try reader.consume($0) }
         try reader.finish()

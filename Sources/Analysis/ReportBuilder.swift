@@ -94,42 +94,30 @@ public enum ReportBuilder {
     /// The runs a report covers: one sweep, optionally filtered by a condition and a branch.
     struct Selection {
         let sweepID: Int64
-        /// SQL over alias `r` (nepsim.runs), parameters from $2.
-        var whereSQL: String
-        var parameters: [String?]
+        /// A condition over alias `r` (nepsim.runs), its values bound.
+        var whereSQL: SQLQuery
 
         init(sweepID: Int64, given: String?, connection: PostgresConnection) throws {
             self.sweepID = sweepID
-            let names = try connection.query("""
-                SELECT u.name FROM nepsim.sweeps s, unnest(s.uncertain_parameters) WITH ORDINALITY AS u(name, position)
-                WHERE s.sweep_id = $1 ORDER BY u.position
-                """, [String(sweepID)]).rows.compactMap { $0[0] }
+            whereSQL = "r.sweep_id = \(bind: sweepID)"
             if let given {
-                let condition = try Condition.compile(given, parameterNames: names, firstParameter: 2)
-                whereSQL = "r.sweep_id = $1 AND \(condition.sql)"
-                parameters = [String(sweepID)] + condition.parameters
-            } else {
-                whereSQL = "r.sweep_id = $1"
-                parameters = [String(sweepID)]
+                let names = try ReportBuilder.parameterNames(sweepID: sweepID, connection: connection)
+                whereSQL = whereSQL + " AND \(try Condition.compile(given, parameterNames: names).sql)"
             }
         }
 
         /// The selected runs' outcomes and events, read in one pass.
         func columns(_ connection: PostgresConnection) throws -> RunColumns {
-            try RunColumns.load(inlinedWhereSQL: try inlinedWhereSQL(connection), connection: connection)
+            try RunColumns.load(whereSQL: whereSQL, connection: connection)
         }
+    }
 
-        /// `whereSQL` with its parameters written in as literals quoted by libpq, for COPY (which
-        /// takes no parameters). The placeholders are the only `$` in the generated SQL (values
-        /// are never spliced into it), and the highest is replaced first so $1 cannot eat the
-        /// start of $12.
-        func inlinedWhereSQL(_ connection: PostgresConnection) throws -> String {
-            var sql = whereSQL
-            for index in parameters.indices.reversed() {
-                sql = sql.replacingOccurrences(of: "$\(index + 1)", with: try connection.literal(parameters[index]))
-            }
-            return sql
-        }
+    /// The sweep's drawn parameters, in the order of `runs.param_values`.
+    static func parameterNames(sweepID: Int64, connection: PostgresConnection) throws -> [String] {
+        try connection.query("""
+            SELECT u.name FROM nepsim.sweeps s, unnest(s.uncertain_parameters) WITH ORDINALITY AS u(name, position)
+            WHERE s.sweep_id = \(bind: sweepID) ORDER BY u.position
+            """).column("name")
     }
 
     // MARK: Statistics
@@ -139,14 +127,14 @@ public enum ReportBuilder {
             SELECT s.sweep_id, s.name, s.scenario_name, s.scenario_title, s.runs_total, s.seed, s.design,
                    s.created_at::text AS created, s.state,
                    (SELECT count(*) FROM nepsim.runs r WHERE r.sweep_id = s.sweep_id) AS stored
-            FROM nepsim.sweeps s WHERE s.sweep_id = $1
-            """, [String(id)])
-        return ReportData.SweepInfo(id: id, name: printable(try r.required(0, "name")),
-                                    scenario: printable(try r.required(0, "scenario_name")),
-                                    scenarioTitle: printable(try r.required(0, "scenario_title")), runs: try r.requiredInt(0, "runs_total"),
-                                    seed: try r.required(0, "seed"), design: try r.required(0, "design"),
-                                    createdAt: try r.required(0, "created"), state: try r.required(0, "state"),
-                                    storedRuns: try r.requiredInt(0, "stored"))
+            FROM nepsim.sweeps s WHERE s.sweep_id = \(bind: id)
+            """)
+        return ReportData.SweepInfo(id: id, name: printable(try r.value(0, "name")),
+                                    scenario: printable(try r.value(0, "scenario_name")),
+                                    scenarioTitle: printable(try r.value(0, "scenario_title")), runs: try r.value(0, "runs_total"),
+                                    seed: try r.value(0, "seed"), design: try r.value(0, "design"),
+                                    createdAt: try r.value(0, "created"), state: try r.value(0, "state"),
+                                    storedRuns: try r.value(0, "stored"))
     }
 
     /// Text from the database as it may reach a terminal: control characters (escape sequences
@@ -162,11 +150,12 @@ public enum ReportBuilder {
         var shares: [String: [String: Double]] = [:]
         for label in OutcomeCatalog.labels {
             let result = try connection.query("""
-                SELECT r.\(label.name) AS label, count(*)::float8 / sum(count(*)) OVER () AS share
-                FROM nepsim.runs r WHERE \(selection.whereSQL) GROUP BY r.\(label.name)
-                """, selection.parameters)
-            shares[label.name] = Dictionary(uniqueKeysWithValues: result.rows.indices.map {
-                (printable(result.string($0, "label") ?? ""), result.double($0, "share") ?? 0)
+                SELECT r.\(raw: label.name) AS label, count(*)::float8 / sum(count(*)) OVER () AS share
+                FROM nepsim.runs r WHERE \(selection.whereSQL) GROUP BY r.\(raw: label.name)
+                """)
+            shares[label.name] = Dictionary(uniqueKeysWithValues: try result.rows.indices.map {
+                // A run without a leader label (NULL) counts under "".
+                (printable(try result.optional($0, "label", as: String.self) ?? ""), try result.value($0, "share", as: Double.self))
             })
         }
         return shares
@@ -210,12 +199,12 @@ public enum ReportBuilder {
     /// binary COPY (empty when the sweep stored no series).
     static func fans(_ selection: Selection, selectedRuns: Int, connection: PostgresConnection) throws -> [ReportData.Fan] {
         let step = max(1, (selectedRuns + fanRunLimit - 1) / fanRunLimit)
-        let sample = step > 1 ? " AND r.point % \(step) = 0" : ""
-        let sql = """
+        let sample: SQLQuery = step > 1 ? " AND r.point % \(bind: step) = 0" : ""
+        let sql: SQLQuery = """
             COPY (SELECT y.year::float8, y.harvest_mt::float8, y.procurement_mt::float8, y.famine_deaths::float8,
                          (y.producer_output + y.consumer_output)::float8
                   FROM nepsim.run_years y JOIN nepsim.runs r USING (sweep_id, point, replication)
-                  WHERE \(try selection.inlinedWhereSQL(connection))\(sample)) TO STDOUT (FORMAT binary)
+                  WHERE \(selection.whereSQL)\(sample)) TO STDOUT (FORMAT binary)
             """
         var reader = BinaryCopyReader(doubleColumns: 1 + fanSeries.count, boolColumns: 0)
         try connection.copyOut(sql) { try reader.consume($0) }

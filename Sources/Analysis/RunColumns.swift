@@ -17,9 +17,8 @@ struct RunColumns {
     var events: [[Bool]]
     var count: Int { events.first?.count ?? numeric.first?.count ?? 0 }
 
-    /// Reads the runs `whereSQL` selects (over alias `r`, its values written in as literals: COPY
-    /// takes no parameters; see `ReportBuilder.Selection.inlinedWhereSQL`) by binary COPY.
-    static func load(inlinedWhereSQL whereSQL: String, connection: PostgresConnection) throws -> RunColumns {
+    /// Reads the runs `whereSQL` selects (over alias `r`) by binary COPY.
+    static func load(whereSQL: SQLQuery, connection: PostgresConnection) throws -> RunColumns {
         var reader = BinaryCopyReader(doubleColumns: OutcomeCatalog.numeric.count, boolColumns: OutcomeCatalog.events.count)
         try connection.copyOut("COPY (\(selectSQL(whereSQL: whereSQL))) TO STDOUT (FORMAT binary)") { try reader.consume($0) }
         try reader.finish()
@@ -27,9 +26,9 @@ struct RunColumns {
     }
 
     /// One pass over the selected runs: every numeric outcome as float8, then every event.
-    static func selectSQL(whereSQL: String) -> String {
+    static func selectSQL(whereSQL: SQLQuery) -> SQLQuery {
         let columns = OutcomeCatalog.numeric.map { "r.\($0.name)::float8" } + OutcomeCatalog.events.map { "r.\($0.name)" }
-        return "SELECT \(columns.joined(separator: ", ")) FROM nepsim.runs r WHERE \(whereSQL)"
+        return "SELECT \(raw: columns.joined(separator: ", ")) FROM nepsim.runs r WHERE \(whereSQL)"
     }
 
     /// The runs where `event` did (or did not) happen.

@@ -164,7 +164,7 @@ public enum SweepSensitivity {
         var reader = BinaryCopyReader(doubleColumns: k + 1, boolColumns: 0)
         let inputs = (1...k).map { "r.param_values[\($0)]" }.joined(separator: ", ")
         try connection.copyOut("""
-            COPY (SELECT \(inputs), \(column) FROM nepsim.runs r WHERE r.sweep_id = \(sweep.id) AND \(column) IS NOT NULL)
+            COPY (SELECT \(raw: inputs), \(raw: column) FROM nepsim.runs r WHERE r.sweep_id = \(bind: sweep.id) AND \(raw: column) IS NOT NULL)
             TO STDOUT (FORMAT binary)
             """) { try reader.consume($0) }
         try reader.finish()
@@ -194,10 +194,7 @@ public enum SweepSensitivity {
             let known = (OutcomeCatalog.numeric.map(\.name) + OutcomeCatalog.events.map(\.name)).joined(separator: ", ")
             throw SensitivityError("no outcome or event '\(output)'; known: \(known)")
         }
-        let names = try connection.query("""
-            SELECT u.name FROM nepsim.sweeps s, unnest(s.uncertain_parameters) WITH ORDINALITY AS u(name, position)
-            WHERE s.sweep_id = $1 ORDER BY u.position
-            """, [String(sweep.id)]).rows.compactMap { $0[0] }
+        let names = try ReportBuilder.parameterNames(sweepID: sweep.id, connection: connection)
         let k = names.count, blocks = sweep.design == .morris ? k + 1 : k + 2
         guard k > 0 else { throw SensitivityError("sweep \(sweep.id)'s scenario draws no uncertain parameters: nothing to rank") }
         if sweep.design != .saltelli && sweep.design != .morris {
@@ -206,8 +203,8 @@ public enum SweepSensitivity {
         }
         var reader = BinaryCopyReader(doubleColumns: 3, boolColumns: 0)
         try connection.copyOut("""
-            COPY (SELECT r.point::float8, avg(\(column)), count(\(column))::float8 FROM nepsim.runs r
-                  WHERE r.sweep_id = \(sweep.id) GROUP BY r.point ORDER BY r.point) TO STDOUT (FORMAT binary)
+            COPY (SELECT r.point::float8, avg(\(raw: column)), count(\(raw: column))::float8 FROM nepsim.runs r
+                  WHERE r.sweep_id = \(bind: sweep.id) GROUP BY r.point ORDER BY r.point) TO STDOUT (FORMAT binary)
             """) { try reader.consume($0) }
         try reader.finish()
         let points = reader.doubles[0], means = reader.doubles[1], counts = reader.doubles[2]

@@ -71,14 +71,14 @@ public enum DatabaseRoles {
             PostgresError(kind: .client, message: "will not use '\(login)' as a login for \(group): \(why); choose another name")
         }
         if login == worker || login == analyst { throw refuse("it is one of nepsim's group roles") }
-        let me = try connection.query("SELECT current_user AS me").string(0, "me")
+        let me: String = try connection.query("SELECT current_user AS me").value(0, "me")
         if login == me { throw refuse("it is the role you are connected as") }
         let existing = try connection.query("""
-            SELECT rolsuper, shobj_description(oid, 'pg_authid') AS note FROM pg_roles WHERE rolname = $1
-            """, [login])
+            SELECT rolsuper, shobj_description(oid, 'pg_authid') AS note FROM pg_roles WHERE rolname = \(bind: login)
+            """)
         guard !existing.isEmpty else { return }
-        if existing.string(0, "rolsuper") == "t" { throw refuse("it is a superuser") }
-        if existing.string(0, "note") != marker(for: group) {
+        if try existing.value(0, "rolsuper", as: Bool.self) { throw refuse("it is a superuser") }
+        if try existing.optional(0, "note", as: String.self) != marker(for: group) {
             throw refuse("the role exists and nepsim did not create it for \(group)")
         }
     }

@@ -123,10 +123,10 @@ public struct LocalCluster: Sendable {
         do throws(PostgresError) {
             let admin = try PostgresConnection(url: url(state, database: "postgres"))
             defer { admin.close() }
-            let found = try admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [LocalCluster.databaseName])
+            let found = try admin.query("SELECT 1 FROM pg_database WHERE datname = \(bind: LocalCluster.databaseName)")
             guard found.isEmpty else { return }
             do {
-                try admin.query("CREATE DATABASE \(PostgresConnection.quoteIdentifier(LocalCluster.databaseName))")
+                try admin.query("CREATE DATABASE \(identifier: LocalCluster.databaseName)")
             } catch where error.sqlState == "42P04" {
                 // Created by another process meanwhile.
             }
@@ -165,7 +165,7 @@ public struct LocalCluster: Sendable {
         }
         let url = url(state, database: LocalCluster.databaseName)
         let connection = try? PostgresConnection(url: self.url(state, database: "postgres"))
-        let version = (try? connection?.query("SHOW server_version"))?.string(0, "server_version")
+        let version = try? connection?.query("SHOW server_version").value(0, "server_version", as: String.self)
         return LocalClusterStatus(cluster: self, isInitialized: true, isRunning: true, port: state.port, url: url, serverVersion: version)
     }
 

@@ -3,8 +3,8 @@ import Foundation
 
 // MARK: - PostgresConnection
 
-/// One libpq connection. Not thread-safe: give each thread its own. Statements are always
-/// parameterized (`$1`, `$2`, ...; values sent as text), never built from user input.
+/// One libpq connection. Not thread-safe: give each thread its own. Statements are `SQLQuery`
+/// values: every value is a bound parameter (sent as text), never spliced into the SQL.
 public final class PostgresConnection {
     private var handle: OpaquePointer?
     /// The URL with its password masked.
@@ -39,8 +39,7 @@ public final class PostgresConnection {
         // (PostgreSQL 14 and later) it checks the socket every few seconds while a statement
         // runs, so a client killed with SIGKILL does not leave its query running for long.
         if PQserverVersion(connection) >= 140000 {
-            _ = try? query("SELECT set_config('client_connection_check_interval', $1, false)",
-                           [String(PostgresConnection.clientCheckIntervalMilliseconds)])
+            _ = try? query("SELECT set_config('client_connection_check_interval', \(bind: String(PostgresConnection.clientCheckIntervalMilliseconds)), false)")
         }
     }
 
@@ -49,7 +48,7 @@ public final class PostgresConnection {
 
     /// Stops any statement of this session that runs longer than `seconds` (0: no limit).
     public func setStatementTimeout(seconds: Double) throws(PostgresError) {
-        _ = try query("SELECT set_config('statement_timeout', $1, false)", [String(Int((seconds * 1000).rounded()))])
+        _ = try query("SELECT set_config('statement_timeout', \(bind: String(Int((seconds * 1000).rounded()))), false)")
     }
 
     /// A handle that cancels the statement this connection is running, from another thread (a
@@ -80,9 +79,10 @@ public final class PostgresConnection {
 
     // MARK: Statements
 
-    /// Runs one parameterized statement and returns its rows (as text).
+    /// Runs one statement with its bound parameters and returns its rows (as text).
     @discardableResult
-    public func query(_ sql: String, _ parameters: [String?] = []) throws(PostgresError) -> QueryResult {
+    public func query(_ query: SQLQuery) throws(PostgresError) -> QueryResult {
+        let (sql, parameters) = query.rendered
         let connection = try liveHandle(sql)
         let result: OpaquePointer? = withOptionalCStrings(parameters) { pointers in
             PQexecParams(connection, sql, Int32(parameters.count), nil, pointers, nil, nil, 0)
@@ -156,9 +156,10 @@ public final class PostgresConnection {
     }
 
     /// Runs `COPY (...) TO STDOUT (FORMAT binary)` and hands the data to `body` as it arrives,
-    /// in the chunks libpq returns (about a row each). COPY takes no parameters: build `sql` with
-    /// `literal(_:)` for any value in it.
-    public func copyOut(_ sql: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    /// in the chunks libpq returns (about a row each). COPY takes no parameters, so the query's
+    /// binds are written into it as literals quoted by libpq (`inlined(_:)`).
+    public func copyOut(_ query: SQLQuery, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let sql = try inlined(query)
         let connection = try startCopy(sql, expecting: PGRES_COPY_OUT)
         var failure: Error?
         while true {
@@ -191,6 +192,19 @@ public final class PostgresConnection {
         return String(cString: quoted)
     }
 
+    /// The statement with each bind written in as a literal quoted by libpq, for statements that
+    /// take no parameters (COPY, utility commands).
+    public func inlined(_ query: SQLQuery) throws(PostgresError) -> String {
+        var sql = ""
+        for piece in query.pieces {
+            switch piece {
+            case .text(let text): sql += text
+            case .bind(let value): sql += try literal(value)
+            }
+        }
+        return sql
+    }
+
     /// Sends a COPY statement and checks the server entered the COPY state it should.
     private func startCopy(_ sql: String, expecting state: ExecStatusType) throws(PostgresError) -> OpaquePointer {
         let connection = try liveHandle(sql)
@@ -207,12 +221,12 @@ public final class PostgresConnection {
 
     /// Subscribes to a notification channel.
     public func listen(_ channel: String) throws(PostgresError) {
-        try query("LISTEN \(PostgresConnection.quoteIdentifier(channel))")
+        try query("LISTEN \(identifier: channel)")
     }
 
     /// Sends a notification (delivered when the surrounding transaction commits).
     public func notify(_ channel: String, payload: String = "") throws(PostgresError) {
-        try query("SELECT pg_notify($1, $2)", [channel, payload])
+        try query("SELECT pg_notify(\(bind: channel), \(bind: payload))")
     }
 
     /// Waits up to `timeout` seconds for a notification on a channel this connection listens to.
@@ -310,35 +324,39 @@ public struct QueryResult: Sendable {
 
     public var isEmpty: Bool { rows.isEmpty }
 
-    public func string(_ row: Int, _ column: String) -> String? {
-        guard let index = columns.firstIndex(of: column), rows.indices.contains(row) else { return nil }
-        return rows[row][index]
+    /// The value of a column that must be there and readable: a missing row or column, a NULL or
+    /// text that is not a `T` throws (a client error naming the column) instead of becoming 0
+    /// or "" and hiding a broken query or a corrupted row.
+    public func value<T: PostgresDecodable>(_ row: Int, _ column: String, as type: T.Type = T.self) throws(PostgresError) -> T {
+        guard let value = try optional(row, column, as: type) else { throw unreadable(row, column, "it is NULL") }
+        return value
     }
 
-    public func int(_ row: Int, _ column: String) -> Int? { string(row, column).flatMap { Int($0) } }
-    public func double(_ row: Int, _ column: String) -> Double? { string(row, column).flatMap { Double($0) } }
-    public func bool(_ row: Int, _ column: String) -> Bool? { string(row, column).map { $0 == "t" } }
-
-    /// The value of a column that must be there and readable: a missing row or column, a NULL or
-    /// text that is not a number throws (a client error naming the column) instead of becoming 0
-    /// or "" and hiding a broken query or a corrupted row.
-    public func required(_ row: Int, _ column: String) throws(PostgresError) -> String {
+    /// The value of a column that may be NULL (nil then); a missing row or column, or text that
+    /// is not a `T`, still throws.
+    public func optional<T: PostgresDecodable>(_ row: Int, _ column: String, as type: T.Type = T.self) throws(PostgresError) -> T? {
         guard let index = columns.firstIndex(of: column) else { throw unreadable(row, column, "the result has no such column") }
         guard rows.indices.contains(row) else { throw unreadable(row, column, "the result has \(rows.count) rows") }
-        guard let value = rows[row][index] else { throw unreadable(row, column, "it is NULL") }
+        guard let text = rows[row][index] else { return nil }
+        guard let value = T(postgresText: text) else { throw unreadable(row, column, "'\(text)' is not \(Self.describe(type))") }
         return value
     }
 
-    public func requiredInt(_ row: Int, _ column: String) throws(PostgresError) -> Int {
-        let text = try required(row, column)
-        guard let value = Int(text) else { throw unreadable(row, column, "'\(text)' is not a whole number") }
-        return value
+    /// One column of every row, each value required.
+    public func column<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws(PostgresError) -> [T] {
+        var values: [T] = []
+        values.reserveCapacity(rows.count)
+        for row in rows.indices { values.append(try value(row, column, as: type)) }
+        return values
     }
 
-    public func requiredDouble(_ row: Int, _ column: String) throws(PostgresError) -> Double {
-        let text = try required(row, column)
-        guard let value = Double(text) else { throw unreadable(row, column, "'\(text)' is not a number") }
-        return value
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is any FixedWidthInteger.Type: "a whole number"
+        case is Double.Type: "a number"
+        case is Bool.Type: "a boolean"
+        default: "a \(type)"
+        }
     }
 
     private func unreadable(_ row: Int, _ column: String, _ reason: String) -> PostgresError {

@@ -48,9 +48,9 @@ public enum SchemaMigrator {
     /// What schema the database has.
     public static func status(_ connection: PostgresConnection) throws(PostgresError) -> SchemaStatus {
         let exists = try connection.query("SELECT to_regclass('nepsim.schema_migrations') IS NOT NULL AS present")
-        guard exists.bool(0, "present") == true else { return .absent }
+        guard try exists.value(0, "present", as: Bool.self) else { return .absent }
         let version = try connection.query("SELECT coalesce(max(version), 0) AS version FROM nepsim.schema_migrations")
-            .int(0, "version") ?? 0
+            .value(0, "version", as: Int.self)
         if version == expectedVersion { return .current(version) }
         return version < expectedVersion
             ? .older(database: version, expected: expectedVersion)
@@ -84,11 +84,12 @@ public enum SchemaMigrator {
                     applied_at timestamptz NOT NULL DEFAULT now()
                 );
                 """)
-            let done = Set(try connection.query("SELECT version FROM nepsim.schema_migrations").rows.compactMap { $0[0].flatMap(Int.init) })
+            let done = Set(try connection.query("SELECT version FROM nepsim.schema_migrations").column("version", as: Int.self))
             for migration in Migrations.all where !done.contains(migration.version) && migration.version <= lastVersion {
                 try connection.execute(script: migration.sql)
-                try connection.query("INSERT INTO nepsim.schema_migrations (version, name) VALUES ($1, $2)",
-                                     [String(migration.version), migration.name])
+                try connection.query("""
+                    INSERT INTO nepsim.schema_migrations (version, name) VALUES (\(bind: migration.version), \(bind: migration.name))
+                    """)
                 applied.append(migration.version)
             }
         }

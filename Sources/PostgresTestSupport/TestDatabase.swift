@@ -34,7 +34,7 @@ public enum TestDatabase {
         let name = databaseName(prefix: prefix)
         let connection = try PostgresConnection(url: admin, applicationName: "nepsim-tests")
         defer { connection.close() }
-        try connection.query("CREATE DATABASE \(PostgresConnection.quoteIdentifier(name))")
+        try connection.query("CREATE DATABASE \(identifier: name)")
         return TestDatabaseURL.replacingDatabase(in: admin, with: name)
     }
 
@@ -46,7 +46,7 @@ public enum TestDatabase {
               let connection = try? PostgresConnection(url: admin, applicationName: "nepsim-tests")
         else { return }
         defer { connection.close() }
-        _ = try? connection.query("DROP DATABASE IF EXISTS \(PostgresConnection.quoteIdentifier(name)) WITH (FORCE)")
+        _ = try? connection.query("DROP DATABASE IF EXISTS \(identifier: name) WITH (FORCE)")
     }
 
     // MARK: Names

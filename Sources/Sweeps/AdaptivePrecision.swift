@@ -1,3 +1,4 @@
+import Experiments
 import Foundation
 import PostgresStore
 
@@ -14,12 +15,12 @@ public enum AdaptivePrecision {
         let result = try connection.query("""
             SELECT event, ci95_upper - ci95_lower AS width, trials
             FROM nepsim.event_probabilities
-            WHERE sweep_id = $1 AND event = ANY($2::text[])
+            WHERE sweep_id = \(bind: sweepID) AND event = ANY(\(bind: headlineEvents)::text[])
             ORDER BY width DESC, event
             LIMIT 1
-            """, [String(sweepID), "{" + headlineEvents.joined(separator: ",") + "}"])
+            """)
         guard !result.isEmpty else { return nil }
-        return (try result.required(0, "event"), try result.requiredDouble(0, "width"), try result.requiredInt(0, "trials"))
+        return (try result.value(0, "event"), try result.value(0, "width"), try result.value(0, "trials"))
     }
 
     /// Runs to add so the widest interval should fall below `target`: the width shrinks as
@@ -35,20 +36,21 @@ public enum AdaptivePrecision {
     public static func extend(sweepID: Int64, additionalPoints: Int, on connection: PostgresConnection) throws -> StoredSweep {
         try connection.transaction {
             let sweep = try connection.query("""
-                SELECT design, points, replications, runs_total, task_size FROM nepsim.sweeps WHERE sweep_id = $1 FOR UPDATE
-                """, [String(sweepID)])
+                SELECT design, points, replications, runs_total, task_size FROM nepsim.sweeps WHERE sweep_id = \(bind: sweepID) FOR UPDATE
+                """)
             guard !sweep.isEmpty else { throw SweepError.unknownSweep(String(sweepID)) }
-            guard sweep.string(0, "design") == "mc" else {
+            guard try sweep.value(0, "design", as: DesignKind.self) == .monteCarlo else {
                 throw SweepError.invalidRequest("--until-ci needs the mc design: a Latin hypercube's strata are fixed by its size")
             }
-            let replications = try sweep.requiredInt(0, "replications"), oldTotal = try sweep.requiredInt(0, "runs_total")
+            let replications: Int = try sweep.value(0, "replications"), oldTotal: Int = try sweep.value(0, "runs_total")
             let newTotal = oldTotal + additionalPoints * replications
             try TaskQueue.cutTasks(sweepID: sweepID, fromRun: oldTotal, toRun: newTotal,
-                                   taskSize: try sweep.requiredInt(0, "task_size"), on: connection)
+                                   taskSize: try sweep.value(0, "task_size"), on: connection)
             try connection.query("""
-                UPDATE nepsim.sweeps SET points = points + $2, runs_total = $3, state = 'running', finished_at = NULL
-                WHERE sweep_id = $1
-                """, [String(sweepID), String(additionalPoints), String(newTotal)])
+                UPDATE nepsim.sweeps
+                SET points = points + \(bind: additionalPoints), runs_total = \(bind: newTotal), state = 'running', finished_at = NULL
+                WHERE sweep_id = \(bind: sweepID)
+                """)
             try connection.notify(Coordinator.tasksChannel, payload: String(sweepID))
             return try StoredSweep.load(String(sweepID), from: connection)
         }

@@ -5,8 +5,7 @@ import SimulationCore
 
 // MARK: - Coordinator
 
-/// Creates sweeps, cuts them into tasks, and reads and steers their progress. Every statement is
-/// parameterized.
+/// Creates sweeps, cuts them into tasks, and reads and steers their progress.
 public enum Coordinator {
     /// The channel workers LISTEN on; a launch or retry NOTIFYs it so idle workers wake at once.
     public static let tasksChannel = "nepsim_tasks"
@@ -19,26 +18,24 @@ public enum Coordinator {
         let name = request.name ?? "\(request.scenario.name)-\(timestampName())"
         try Coordinator.checkName(name)
         return try connection.transaction {
-            if try !connection.query("SELECT 1 FROM nepsim.sweeps WHERE name = $1", [name]).isEmpty {
+            if try !connection.query("SELECT 1 FROM nepsim.sweeps WHERE name = \(bind: name)").isEmpty {
                 throw SweepError.nameTaken(name)
             }
-            let uncertain = "{" + request.scenario.uncertain.map { "\"\($0.name)\"" }.joined(separator: ",") + "}"
             let inserted = try connection.query("""
                 INSERT INTO nepsim.sweeps (name, scenario_name, scenario_title, scenario_text, scenario_sha256, design,
                     seed, points, replications, runs_total, weather, series, task_size, max_attempts,
                     uncertain_parameters, code_version, generator, design_levels)
-                VALUES ($1, $2, $3, $4, encode(sha256(convert_to($4, 'UTF8')), 'hex'), $5, $6, $7, $8, $9, $10, $11,
-                    $12, $13, $14::text[], $15, $16, $17::integer)
+                VALUES (\(bind: name), \(bind: request.scenario.name), \(bind: request.scenario.title), \(bind: text),
+                    encode(sha256(convert_to(\(bind: text), 'UTF8')), 'hex'), \(bind: request.design.rawValue),
+                    \(bind: request.seed), \(bind: request.points), \(bind: request.replications), \(bind: request.runsTotal),
+                    \(bind: request.weather.rawValue), \(bind: request.storeSeries ? "all" : "none"), \(bind: request.taskSize),
+                    \(bind: request.maxAttempts), \(bind: request.scenario.uncertain.map(\.name))::text[], \(bind: codeVersion),
+                    \(bind: Philox4x32.generatorName),
+                    \(bind: request.design == .morris ? request.levels ?? MorrisDesign.defaultLevels : nil)::integer)
                 RETURNING sweep_id
-                """, [name, request.scenario.name, request.scenario.title, text, request.design.rawValue,
-                      String(request.seed), String(request.points), String(request.replications),
-                      String(request.runsTotal), request.weather.rawValue, request.storeSeries ? "all" : "none",
-                      String(request.taskSize), String(request.maxAttempts), uncertain, codeVersion,
-                      Philox4x32.generatorName, request.design == .morris ? String(request.levels ?? MorrisDesign.defaultLevels) : nil])
-            guard let id = inserted.string(0, "sweep_id") else {
-                throw SweepError.invalidRequest("the database returned no sweep id")
-            }
-            guard let sweepID = Int64(id) else { throw SweepError.invalidRequest("the database returned sweep id '\(id)'") }
+                """)
+            let sweepID = try inserted.value(0, "sweep_id", as: Int64.self)
+            let id = String(sweepID)
             try TaskQueue.cutTasks(sweepID: sweepID, fromRun: 0, toRun: request.runsTotal, taskSize: request.taskSize, on: connection)
             try connection.notify(tasksChannel, payload: id)
             return try StoredSweep.load(id, from: connection)
@@ -61,22 +58,22 @@ public enum Coordinator {
                    count(t.task_id) FILTER (WHERE t.state = 'running') AS running,
                    count(t.task_id) FILTER (WHERE t.state = 'done') AS done,
                    count(t.task_id) FILTER (WHERE t.state = 'failed') AS failed,
-                   \(runsDone) AS runs_done,
+                   \(raw: runsDone) AS runs_done,
                    (SELECT count(*) FROM nepsim.workers w WHERE w.state = 'running'
                         AND w.last_heartbeat > now() - interval '30 seconds') AS live_workers,
                    (SELECT string_agg(DISTINCT t2.last_error, ' | ') FROM nepsim.tasks t2
                         WHERE t2.sweep_id = s.sweep_id AND t2.state = 'failed') AS errors
             FROM nepsim.sweeps s LEFT JOIN nepsim.tasks t ON t.sweep_id = s.sweep_id
-            WHERE s.sweep_id = $1
+            WHERE s.sweep_id = \(bind: sweep.id)
             GROUP BY s.sweep_id
-            """, [String(sweep.id)])
+            """)
         return try SweepStatus(result, row: 0)
     }
 
     /// Every sweep, newest first.
     public static func list(on connection: PostgresConnection, limit: Int = 50) throws -> [SweepStatus] {
-        let ids = try connection.query("SELECT sweep_id FROM nepsim.sweeps ORDER BY sweep_id DESC LIMIT $1", [String(limit)])
-        return try ids.rows.compactMap { $0[0] }.map { try status($0, on: connection) }
+        let ids = try connection.query("SELECT sweep_id FROM nepsim.sweeps ORDER BY sweep_id DESC LIMIT \(bind: limit)")
+        return try ids.column("sweep_id", as: Int64.self).map { try status(String($0), on: connection) }
     }
 
     /// Stops a sweep: open tasks are cancelled; workers finishing a task already claimed find
@@ -86,12 +83,12 @@ public enum Coordinator {
         try connection.transaction {
             try connection.query("""
                 UPDATE nepsim.tasks SET state = 'cancelled', lease_owner = NULL, lease_expires_at = NULL
-                WHERE sweep_id = $1 AND state IN ('pending', 'running')
-                """, [String(sweep.id)])
+                WHERE sweep_id = \(bind: sweep.id) AND state IN ('pending', 'running')
+                """)
             try connection.query("""
                 UPDATE nepsim.sweeps SET state = 'cancelled', finished_at = now()
-                WHERE sweep_id = $1 AND state = 'running'
-                """, [String(sweep.id)])
+                WHERE sweep_id = \(bind: sweep.id) AND state = 'running'
+                """)
         }
         return try status(String(sweep.id), on: connection)
     }
@@ -102,11 +99,10 @@ public enum Coordinator {
         let requeued = try connection.transaction {
             let updated = try connection.query("""
                 UPDATE nepsim.tasks SET state = 'pending', attempts = 0, lease_owner = NULL, lease_expires_at = NULL
-                WHERE sweep_id = $1 AND state IN ('failed', 'cancelled')
-                """, [String(sweep.id)])
+                WHERE sweep_id = \(bind: sweep.id) AND state IN ('failed', 'cancelled')
+                """)
             if updated.affectedRows > 0 {
-                try connection.query("UPDATE nepsim.sweeps SET state = 'running', finished_at = NULL WHERE sweep_id = $1",
-                                     [String(sweep.id)])
+                try connection.query("UPDATE nepsim.sweeps SET state = 'running', finished_at = NULL WHERE sweep_id = \(bind: sweep.id)")
                 try connection.notify(tasksChannel, payload: String(sweep.id))
             }
             return updated.affectedRows
@@ -118,15 +114,17 @@ public enum Coordinator {
     /// checksum whatever the number of workers, hosts or retries.
     public static func checksum(_ reference: String, on connection: PostgresConnection) throws -> String {
         let sweep = try StoredSweep.load(reference, from: connection)
+        // Every stored column but the worker's id, which differs from one run of a sweep to the next.
+        let checksumColumns = ResultsLayout.runColumns.map(\.name).filter { $0 != "worker_id" }.map { "r." + $0 }
+            .joined(separator: ", ")
         let result = try connection.query("""
             SELECT count(*) AS runs,
-                   md5(string_agg(md5(row(r.point, r.replication, \(ResultsLayout.runColumns.map(\.name)
-                        .filter { $0 != "worker_id" }.map { "r." + $0 }.joined(separator: ", ")))::text), ''
+                   md5(string_agg(md5(row(r.point, r.replication, \(raw: checksumColumns))::text), ''
                         ORDER BY r.point, r.replication)) AS digest
-            FROM nepsim.runs r WHERE r.sweep_id = $1
-            """, [String(sweep.id)])
+            FROM nepsim.runs r WHERE r.sweep_id = \(bind: sweep.id)
+            """)
         // A sweep with no rows yet has no digest (NULL): "0:".
-        return "\(try result.requiredInt(0, "runs")):\(result.string(0, "digest") ?? "")"
+        return "\(try result.value(0, "runs", as: Int.self)):\(try result.optional(0, "digest", as: String.self) ?? "")"
     }
 
     /// Sweeps are named by id or name on the command line, so a name must not look like an id,
@@ -159,7 +157,7 @@ public struct SweepStatus: Sendable {
     public let id: Int64
     public let name: String
     public let scenario: String
-    public let state: String
+    public let state: SweepState
     public let design: String
     public let seed: String
     public let series: String
@@ -177,28 +175,28 @@ public struct SweepStatus: Sendable {
     public let errors: String?
 
     init(_ r: QueryResult, row: Int) throws(PostgresError) {
-        id = Int64(try r.requiredInt(row, "sweep_id"))
-        name = try r.required(row, "name")
-        scenario = try r.required(row, "scenario_name")
-        state = try r.required(row, "state")
-        design = try r.required(row, "design")
-        seed = try r.required(row, "seed")
-        series = try r.required(row, "series")
-        createdAt = try r.required(row, "created_at")
-        finishedAt = r.string(row, "finished_at")
-        elapsedSeconds = try r.requiredDouble(row, "elapsed")
-        runsTotal = try r.requiredInt(row, "runs_total")
-        runsDone = try r.requiredInt(row, "runs_done")
-        tasksTotal = try r.requiredInt(row, "tasks")
-        tasksPending = try r.requiredInt(row, "pending")
-        tasksRunning = try r.requiredInt(row, "running")
-        tasksDone = try r.requiredInt(row, "done")
-        tasksFailed = try r.requiredInt(row, "failed")
-        liveWorkers = try r.requiredInt(row, "live_workers")
-        errors = r.string(row, "errors")
+        id = try r.value(row, "sweep_id")
+        name = try r.value(row, "name")
+        scenario = try r.value(row, "scenario_name")
+        state = try r.value(row, "state")
+        design = try r.value(row, "design")
+        seed = try r.value(row, "seed")
+        series = try r.value(row, "series")
+        createdAt = try r.value(row, "created_at")
+        finishedAt = try r.optional(row, "finished_at")
+        elapsedSeconds = try r.value(row, "elapsed")
+        runsTotal = try r.value(row, "runs_total")
+        runsDone = try r.value(row, "runs_done")
+        tasksTotal = try r.value(row, "tasks")
+        tasksPending = try r.value(row, "pending")
+        tasksRunning = try r.value(row, "running")
+        tasksDone = try r.value(row, "done")
+        tasksFailed = try r.value(row, "failed")
+        liveWorkers = try r.value(row, "live_workers")
+        errors = try r.optional(row, "errors")
     }
 
-    public var isFinished: Bool { state != "running" }
+    public var isFinished: Bool { state != .running }
     public var fractionDone: Double { runsTotal > 0 ? Double(runsDone) / Double(runsTotal) : 0 }
 }
 

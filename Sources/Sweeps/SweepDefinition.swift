@@ -59,7 +59,7 @@ public struct SweepRequest: Sendable {
 // MARK: - SweepState
 
 /// Where a sweep stands (the CHECK constraint of `nepsim.sweeps.state`).
-public enum SweepState: String, Sendable, CaseIterable {
+public enum SweepState: String, Sendable, CaseIterable, PostgresDecodable {
     case running, done, failed, cancelled
 }
 
@@ -91,9 +91,11 @@ public struct StoredSweep: Sendable {
     /// Reads a row of `nepsim.sweeps`, refusing any value it does not know rather than falling
     /// back to a default (a wrong design, weather or seed would change every run silently).
     init(_ result: QueryResult, row: Int) throws(SweepError) {
-        let label = result.string(row, "sweep_id") ?? "?"
+        // A missing column reads as NULL here: either way the row cannot be used.
+        func raw(_ column: String) -> String? { (try? result.optional(row, column, as: String.self)) ?? nil }
+        let label = raw("sweep_id") ?? "?"
         func text(_ column: String) throws(SweepError) -> String {
-            guard let value = result.string(row, column) else { throw .unreadableSweepRow(sweep: label, column: column, value: nil) }
+            guard let value = raw(column) else { throw .unreadableSweepRow(sweep: label, column: column, value: nil) }
             return value
         }
         func number<T: FixedWidthInteger>(_ column: String, as: T.Type = T.self) throws(SweepError) -> T {
@@ -121,16 +123,16 @@ public struct StoredSweep: Sendable {
         maxAttempts = try number("max_attempts")
         state = try choice("state")
         scenarioText = try text("scenario_text")
-        levels = result.string(row, "design_levels") == nil ? nil : try number("design_levels", as: Int.self)
+        levels = raw("design_levels") == nil ? nil : try number("design_levels", as: Int.self)
     }
 
     /// Loads a sweep by id or name.
     public static func load(_ reference: String, from connection: PostgresConnection) throws -> StoredSweep {
         let result: QueryResult
         if let id = Int64(reference) {
-            result = try connection.query("SELECT \(columns) FROM nepsim.sweeps WHERE sweep_id = $1", [String(id)])
+            result = try connection.query("SELECT \(raw: columns) FROM nepsim.sweeps WHERE sweep_id = \(bind: id)")
         } else {
-            result = try connection.query("SELECT \(columns) FROM nepsim.sweeps WHERE name = $1", [reference])
+            result = try connection.query("SELECT \(raw: columns) FROM nepsim.sweeps WHERE name = \(bind: reference)")
         }
         guard !result.isEmpty else { throw SweepError.unknownSweep(reference) }
         return try StoredSweep(result, row: 0)
@@ -147,3 +149,5 @@ public struct StoredSweep: Sendable {
         return RunPlan(scenario: scenario, design: design, seed: seed, points: UInt64(points), weather: weather, levels: levels)
     }
 }
+
+extension DesignKind: PostgresDecodable {}

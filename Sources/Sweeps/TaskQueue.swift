@@ -41,11 +41,14 @@ enum TaskQueue {
     /// tasks, and the batches `--until-ci` adds, are cut by this one statement.
     static func cutTasks(sweepID: Int64, fromRun: Int, toRun: Int, taskSize: Int, on connection: PostgresConnection) throws {
         try connection.query("""
+            WITH cut AS (
+                SELECT \(bind: sweepID)::bigint AS sweep_id, \(bind: fromRun)::bigint AS from_run,
+                       \(bind: toRun)::bigint AS to_run, \(bind: taskSize)::bigint AS size,
+                       (SELECT coalesce(max(task_id), -1) + 1 FROM nepsim.tasks WHERE sweep_id = \(bind: sweepID)) AS first_task)
             INSERT INTO nepsim.tasks (sweep_id, task_id, first_run, run_count)
-            SELECT $1::bigint, (SELECT coalesce(max(task_id), -1) + 1 FROM nepsim.tasks WHERE sweep_id = $1) + g,
-                   $2::bigint + g::bigint * $3, least($3::bigint, $4::bigint - ($2::bigint + g::bigint * $3))::integer
-            FROM generate_series(0, (($4::bigint - $2::bigint + $3 - 1) / $3) - 1) AS g
-            """, [String(sweepID), String(fromRun), String(taskSize), String(toRun)])
+            SELECT c.sweep_id, c.first_task + g, c.from_run + g * c.size, least(c.size, c.to_run - (c.from_run + g * c.size))::integer
+            FROM cut c, generate_series(0, (c.to_run - c.from_run + c.size - 1) / c.size - 1) AS g
+            """)
     }
 
     /// Claims the next pending task, or a running one whose lease expired (its worker died).
@@ -54,12 +57,13 @@ enum TaskQueue {
     static func claim(on connection: PostgresConnection, workerID: String, sweepID: Int64?, leaseSeconds: Double)
         throws -> ClaimedTask?
     {
-        let result = try connection.query("SELECT * FROM nepsim.claim_task($1, $2::bigint, $3::float8)",
-                                          [workerID, sweepID.map { String($0) }, String(leaseSeconds)])
+        let result = try connection.query("""
+            SELECT * FROM nepsim.claim_task(\(bind: workerID), \(bind: sweepID)::bigint, \(bind: leaseSeconds)::float8)
+            """)
         guard !result.isEmpty else { return nil }
-        return ClaimedTask(sweepID: Int64(result.int(0, "sweep_id")!), taskID: result.int(0, "task_id")!,
-                           firstRun: result.int(0, "first_run")!, runCount: result.int(0, "run_count")!,
-                           attempts: result.int(0, "attempts")!)
+        return ClaimedTask(sweepID: try result.value(0, "sweep_id"), taskID: try result.value(0, "task_id"),
+                           firstRun: try result.value(0, "first_run"), runCount: try result.value(0, "run_count"),
+                           attempts: try result.value(0, "attempts"))
     }
 
     /// The lease was lost between the rows and the completion: the transaction is rolled back.
@@ -80,8 +84,9 @@ enum TaskQueue {
         }
         let held = try connection.query("""
             SELECT 1 FROM nepsim.tasks
-            WHERE sweep_id = $1 AND task_id = $2 AND state = 'running' AND lease_owner = $3
-            """, [String(task.sweepID), String(task.taskID), workerID])
+            WHERE sweep_id = \(bind: task.sweepID) AND task_id = \(bind: task.taskID) AND state = 'running'
+              AND lease_owner = \(bind: workerID)
+            """)
         guard !held.isEmpty else { return false }
         do {
             try connection.transaction {
@@ -90,9 +95,10 @@ enum TaskQueue {
                     try connection.copyIn(ResultsLayout.copyRunYears, data: years)
                 }
                 copied = DispatchTime.now()
-                let done = try connection.query("SELECT nepsim.complete_task($1, $2, $3) AS done",
-                                                [workerID, String(task.sweepID), String(task.taskID)])
-                guard done.string(0, "done") == "t" else { throw LeaseLost() }
+                let done = try connection.query("""
+                    SELECT nepsim.complete_task(\(bind: workerID), \(bind: task.sweepID), \(bind: task.taskID)) AS done
+                    """)
+                guard try done.value(0, "done", as: Bool.self) else { throw LeaseLost() }
             }
             return true
         } catch is LeaseLost {
@@ -106,15 +112,15 @@ enum TaskQueue {
     /// Records a failed attempt: back to pending, or failed for good after the sweep's
     /// max_attempts (a poison task). Only if this worker still holds the lease.
     static func fail(_ task: ClaimedTask, error: String, on connection: PostgresConnection, workerID: String) throws {
-        try connection.query("SELECT nepsim.fail_task($1, $2, $3, $4)",
-                             [workerID, String(task.sweepID), String(task.taskID), error])
+        try connection.query("SELECT nepsim.fail_task(\(bind: workerID), \(bind: task.sweepID), \(bind: task.taskID), \(bind: error))")
     }
 
     /// Tasks claimed more often than the sweep allows (their workers kept dying) fail for good
     /// instead of running again.
     static func abandonIfExhausted(_ task: ClaimedTask, on connection: PostgresConnection, workerID: String) throws -> Bool {
-        let result = try connection.query("SELECT max_attempts FROM nepsim.sweeps WHERE sweep_id = $1", [String(task.sweepID)])
-        guard let maxAttempts = result.int(0, "max_attempts"), task.attempts > maxAttempts else { return false }
+        let result = try connection.query("SELECT max_attempts FROM nepsim.sweeps WHERE sweep_id = \(bind: task.sweepID)")
+        let maxAttempts = try result.value(0, "max_attempts", as: Int.self)
+        guard task.attempts > maxAttempts else { return false }
         try fail(task, error: "abandoned after \(maxAttempts) attempts: the workers holding it stopped mid-task",
                  on: connection, workerID: workerID)
         return true
@@ -122,7 +128,7 @@ enum TaskQueue {
 
     /// Gives a task back untouched (a worker stopping early): pending again, attempt not counted.
     static func release(_ task: ClaimedTask, on connection: PostgresConnection, workerID: String) throws {
-        try connection.query("SELECT nepsim.release_task($1, $2, $3)", [workerID, String(task.sweepID), String(task.taskID)])
+        try connection.query("SELECT nepsim.release_task(\(bind: workerID), \(bind: task.sweepID), \(bind: task.taskID))")
     }
 
     /// Extends the lease of the task the worker is computing (if any) and records its heartbeat.
@@ -130,8 +136,10 @@ enum TaskQueue {
     /// asynchronous), the database may show the worker holding a task it has finished with;
     /// renewing every lease it owns would keep that task from ever being redone.
     static func renewLease(of task: ClaimedTask?, on connection: PostgresConnection, workerID: String, leaseSeconds: Double) throws {
-        try connection.query("SELECT nepsim.renew_lease($1, $2::bigint, $3::integer, $4::float8)",
-                             [workerID, task.map { String($0.sweepID) }, task.map { String($0.taskID) }, String(leaseSeconds)])
+        try connection.query("""
+            SELECT nepsim.renew_lease(\(bind: workerID), \(bind: task?.sweepID)::bigint, \(bind: task?.taskID)::integer,
+                                      \(bind: leaseSeconds)::float8)
+            """)
     }
 
     /// Whether any task (of one sweep, or of any running sweep) is still pending or running.
@@ -139,14 +147,14 @@ enum TaskQueue {
         try !connection.query("""
             SELECT 1 FROM nepsim.tasks t JOIN nepsim.sweeps s ON s.sweep_id = t.sweep_id
             WHERE s.state = 'running' AND t.state IN ('pending', 'running')
-              AND ($1::bigint IS NULL OR t.sweep_id = $1::bigint)
+              AND (\(bind: sweepID)::bigint IS NULL OR t.sweep_id = \(bind: sweepID)::bigint)
             LIMIT 1
-            """, [sweepID.map { String($0) }]).isEmpty
+            """).isEmpty
     }
 
     /// Marks the sweep done (or failed, if any task failed) once no task is open: through a
     /// function, because workers have no rights on sweeps themselves.
     static func finishSweepIfComplete(_ sweepID: Int64, on connection: PostgresConnection) throws {
-        try connection.query("SELECT nepsim.finish_sweep_if_complete($1)", [String(sweepID)])
+        try connection.query("SELECT nepsim.finish_sweep_if_complete(\(bind: sweepID))")
     }
 }

@@ -243,9 +243,11 @@ public final class Worker: @unchecked Sendable {
                 let connection = try PostgresConnection(url: configuration.databaseURL, applicationName: "nepsim worker")
                 try SchemaMigrator.requireCurrent(connection)
                 if registering {
-                    try connection.query("SELECT nepsim.register_worker($1, $2, $3, $4, $5)",
-                                         [configuration.workerID, ProcessInfo.processInfo.hostName, String(getpid()),
-                                          String(configuration.concurrency), configuration.codeVersion])
+                    try connection.query("""
+                        SELECT nepsim.register_worker(\(bind: configuration.workerID), \(bind: ProcessInfo.processInfo.hostName),
+                                                      \(bind: Int(getpid())), \(bind: configuration.concurrency),
+                                                      \(bind: configuration.codeVersion))
+                        """)
                     logger.info("worker started", metadata: ["worker": "\(configuration.workerID)",
                                                              "database": "\(connection.maskedURL)",
                                                              "concurrency": "\(configuration.concurrency)"])
@@ -274,7 +276,7 @@ public final class Worker: @unchecked Sendable {
 
     private func markStopped() {
         if let connection = try? PostgresConnection(url: configuration.databaseURL, applicationName: "nepsim worker") {
-            _ = try? connection.query("SELECT nepsim.stop_worker($1)", [configuration.workerID])
+            _ = try? connection.query("SELECT nepsim.stop_worker(\(bind: configuration.workerID))")
         }
     }
 

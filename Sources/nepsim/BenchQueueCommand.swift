@@ -33,8 +33,8 @@ struct BenchQueueCommand: ParsableCommand {
                                    taskSize: taskSize, consumers: consumers)
         }
         if cleanUp {
-            try connection.query("DELETE FROM nepsim.runs WHERE sweep_id = $1", [String(result.sweepID)])
-            try connection.query("DELETE FROM nepsim.sweeps WHERE sweep_id = $1", [String(result.sweepID)])
+            try connection.query("DELETE FROM nepsim.runs WHERE sweep_id = \(bind: result.sweepID)")
+            try connection.query("DELETE FROM nepsim.sweeps WHERE sweep_id = \(bind: result.sweepID)")
         }
         print("tasks=\(result.tasks)")
         print("seconds=\(result.seconds)")

@@ -86,17 +86,19 @@ enum SweepSummary {
                    percentile_cont(0.5) WITHIN GROUP (ORDER BY industrial_output_1940) AS industry_median,
                    avg(famine_over_1m::int) FILTER (WHERE stalin_died_1926)::float8 AS p_famine_1m_if_dead,
                    avg(famine_over_1m::int) FILTER (WHERE NOT stalin_died_1926)::float8 AS p_famine_1m_if_alive
-            FROM nepsim.runs WHERE sweep_id = $1
-            """, [String(sweepID)]) }
-        func pct(_ name: String) -> String { result.double(0, name).map { String(format: "%.1f%%", 100 * $0) } ?? "-" }
+            FROM nepsim.runs WHERE sweep_id = \(bind: sweepID)
+            """) }
+        // An average over no runs (none stored, none where Stalin died) is NULL: shown as "-".
+        func number(_ name: String) throws -> Double? { try result.optional(0, name, as: Double.self) }
+        func pct(_ name: String) throws -> String { try number(name).map { String(format: "%.1f%%", 100 * $0) } ?? "-" }
         return """
-            Headlines (SQL over nepsim.runs, \(result.string(0, "runs") ?? "0") runs):
-              P(Stalin dies in 1926)               \(pct("p_stalin_died"))
-              P(forced collectivization)           \(pct("p_collectivization"))
-              P(famine kills over a million)       \(pct("p_famine_1m"))  (\(pct("p_famine_1m_if_dead")) if Stalin died, \(pct("p_famine_1m_if_alive")) if he lived)
-              P(mass terror)                       \(pct("p_terror"))
-              median famine deaths 1927-40         \(formatNumber(result.double(0, "famine_median")))
-              median industrial output 1940        \(formatNumber(result.double(0, "industry_median"))) (1928 = 100)
+            Headlines (SQL over nepsim.runs, \(try result.value(0, "runs", as: Int.self)) runs):
+              P(Stalin dies in 1926)               \(try pct("p_stalin_died"))
+              P(forced collectivization)           \(try pct("p_collectivization"))
+              P(famine kills over a million)       \(try pct("p_famine_1m"))  (\(try pct("p_famine_1m_if_dead")) if Stalin died, \(try pct("p_famine_1m_if_alive")) if he lived)
+              P(mass terror)                       \(try pct("p_terror"))
+              median famine deaths 1927-40         \(formatNumber(try number("famine_median")))
+              median industrial output 1940        \(formatNumber(try number("industry_median"))) (1928 = 100)
             """
     }
 }

@@ -223,7 +223,7 @@ struct SweepCommand: ParsableCommand {
             print(try SweepCommand.guarded(timeout) { try session.run { try SweepSummary.headline(sweepID: sweep.id, connection: $0) } })
             // A sweep that did not finish (failed, cancelled, or left with work and no workers) is
             // not a success, whatever the numbers above.
-            guard final.state == "done" else {
+            guard final.state == .done else {
                 throw CommandFailure("sweep \(sweep.id) is \(final.state), not done: \(final.runsDone.formatted()) of "
                     + "\(final.runsTotal.formatted()) runs stored")
             }
@@ -251,7 +251,7 @@ struct SweepCommand: ParsableCommand {
                 session.onGiveUp = children.stopper
                 let status = try ProgressDisplay.follow(sweepID: sweep.id, session: session, children: children)
                 children.waitForExit()
-                guard status.state == "done" else {
+                guard status.state == .done else {
                     print(ProgressDisplay.summary(status))
                     throw CommandFailure("the sweep stopped (\(status.state)) before the intervals were narrow enough")
                 }
@@ -331,7 +331,7 @@ struct SweepCommand: ParsableCommand {
             print(header.joined(separator: " "))
             for s in sweeps {
                 let cells: [String] = [pad(String(s.id), 6), pad(String(s.name.prefix(39)), 40, right: false),
-                                       pad(s.state, 10, right: false), pad("\(s.runsDone)/\(s.runsTotal)", 22),
+                                       pad(s.state.rawValue, 10, right: false), pad("\(s.runsDone)/\(s.runsTotal)", 22),
                                        pad(String(s.tasksFailed), 14), "  " + String(s.createdAt.prefix(19))]
                 print(cells.joined(separator: " "))
             }
@@ -389,7 +389,7 @@ struct SweepCommand: ParsableCommand {
             }
             print(try SweepCommand.guarded { try Coordinator.checksum(sweep, on: connection) })
             // A checksum compares finished sweeps: say so, and fail, when this one is not.
-            guard status.state == "done" else {
+            guard status.state == .done else {
                 throw CommandFailure("sweep \(status.id) is \(status.state): the checksum covers \(status.runsDone.formatted()) of "
                     + "\(status.runsTotal.formatted()) runs, not a finished sweep")
             }

@@ -7,18 +7,18 @@ final class ConditionTests: XCTestCase {
     let names = ["stalin_1926_attempt_probability", "drought_probability"]
 
     func compile(_ text: String) throws -> Condition {
-        try Condition.compile(text, parameterNames: names, firstParameter: 2)
+        try Condition.compile(text, parameterNames: names)
     }
 
     func testCompilesToParameterizedSQLOverKnownColumns() throws {
         let c = try compile("depression_onset_year <= 1929 and leader_1930 = 'Molotov-Rykov'")
-        XCTAssertEqual(c.sql, "((r.depression_onset_year <= $2::float8) AND (r.leader_1930 = $3::text))")
-        XCTAssertEqual(c.parameters, ["1929.0", "Molotov-Rykov"])
+        XCTAssertEqual(c.sql.rendered.sql, "((r.depression_onset_year <= $1::float8) AND (r.leader_1930 = $2::text))")
+        XCTAssertEqual(c.sql.rendered.parameters, ["1929.0", "Molotov-Rykov"])
         let d = try compile("not (stalin_died_1926 or terror) and params.drought_probability > 0.2 and collectivization_year is not null")
-        XCTAssertEqual(d.sql, "((NOT ((r.stalin_died_1926) OR (r.terror))) AND (r.param_values[2] > $2::float8) AND (r.collectivization_year IS NOT NULL))")
-        XCTAssertEqual(d.parameters, ["0.2"])
+        XCTAssertEqual(d.sql.rendered.sql, "((NOT ((r.stalin_died_1926) OR (r.terror))) AND (r.param_values[2] > $1::float8) AND (r.collectivization_year IS NOT NULL))")
+        XCTAssertEqual(d.sql.rendered.parameters, ["0.2"])
         let e = try compile("famine_over_1m = false and leader_1940 != 'O''Brien' and famine_deaths_total >= -1.5e3")
-        XCTAssertEqual(e.parameters, ["false", "O'Brien", "-1500.0"])
+        XCTAssertEqual(e.sql.rendered.parameters, ["false", "O'Brien", "-1500.0"])
     }
 
     func testRefusesWhatItShould() {

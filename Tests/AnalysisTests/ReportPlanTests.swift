@@ -12,8 +12,7 @@ final class ReportPlanTests: XCTestCase {
         let db = try AnalysisFixture.connection()
         for given in [nil, "terror and famine_deaths_total > 1000"] as [String?] {
             let selection = try ReportBuilder.Selection(sweepID: sweepID, given: given, connection: db)
-            let plan = try db.query("EXPLAIN (FORMAT JSON) " + RunColumns.selectSQL(whereSQL: selection.whereSQL),
-                                    selection.parameters)
+            let plan = try db.query("EXPLAIN (FORMAT JSON) \(RunColumns.selectSQL(whereSQL: selection.whereSQL))")
             let text = plan.rows.compactMap { $0[0] }.joined()
             let scans = text.components(separatedBy: "\"Relation Name\": \"runs\"").count - 1
             XCTAssertEqual(scans, 1, "nepsim.runs is read \(scans) times for --given \(given ?? "none")")
@@ -26,8 +25,7 @@ final class ReportPlanTests: XCTestCase {
         try db.query("BEGIN")
         defer { _ = try? db.query("ROLLBACK") }
         let columns = try ReportBuilder.Selection(sweepID: sweepID, given: nil, connection: db).columns(db)
-        let views = try db.query("SELECT outcome, n, mean, sd, p05, p25, p50, p75, p95 FROM nepsim.outcome_distributions WHERE sweep_id = $1",
-                                 [String(sweepID)])
+        let views = try db.query("SELECT outcome, n, mean, sd, p05, p25, p50, p75, p95 FROM nepsim.outcome_distributions WHERE sweep_id = \(bind: sweepID)")
         let quantiles = Dictionary(uniqueKeysWithValues: columns.quantiles().map { ($0.name, $0) })
         XCTAssertEqual(views.rows.count, quantiles.count)
         func close(_ a: Double?, _ b: Double?, _ what: String) {
@@ -44,8 +42,7 @@ final class ReportPlanTests: XCTestCase {
                 close(value, views.double(row, column), "\(name) \(column)")
             }
         }
-        let probabilities = try db.query("SELECT event, successes, trials, ci95_lower, ci95_upper FROM nepsim.event_probabilities WHERE sweep_id = $1",
-                                         [String(sweepID)])
+        let probabilities = try db.query("SELECT event, successes, trials, ci95_lower, ci95_upper FROM nepsim.event_probabilities WHERE sweep_id = \(bind: sweepID)")
         let events = Dictionary(uniqueKeysWithValues: columns.eventProbabilities().map { ($0.name, $0) })
         XCTAssertEqual(probabilities.rows.count, events.count)
         for row in probabilities.rows.indices {

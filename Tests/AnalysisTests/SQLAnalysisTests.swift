@@ -17,7 +17,7 @@ final class SQLAnalysisTests: XCTestCase {
             (15, 148, 0.0624, 0.1605), (0, 20, 0.0, 0.1611), (1, 29, 0.0061, 0.1718),
         ]
         for (successes, trials, lower, upper) in known {
-            let row = try db.query("SELECT lower, upper FROM nepsim.wilson_interval($1, $2)", [String(successes), String(trials)])
+            let row = try db.query("SELECT lower, upper FROM nepsim.wilson_interval(\(bind: successes), \(bind: trials))")
             XCTAssertEqual(row.double(0, "lower")!, lower, accuracy: 0.00006, "\(successes)/\(trials)")
             XCTAssertEqual(row.double(0, "upper")!, upper, accuracy: 0.00006, "\(successes)/\(trials)")
             let swift = EventProbability.wilsonInterval(successes: successes, trials: trials)
@@ -35,11 +35,10 @@ final class SQLAnalysisTests: XCTestCase {
         let (_, sweep) = try AnalysisFixture.sweep()
         let db = try AnalysisFixture.connection()
         for outcome in ["famine_deaths_total", "industrial_output_1940", "collectivization_year", "readiness_1941"] {
-            let values = try db.query("SELECT \(outcome) AS v FROM nepsim.runs WHERE sweep_id = $1", [String(sweep)])
+            let values = try db.query("SELECT \(raw: outcome) AS v FROM nepsim.runs WHERE sweep_id = \(bind: sweep)")
                 .rows.compactMap { $0[0].flatMap(Double.init) }
             let swift = QuantileSummary(values: values)
-            let view = try db.query("SELECT * FROM nepsim.outcome_distributions WHERE sweep_id = $1 AND outcome = $2",
-                                    [String(sweep), outcome])
+            let view = try db.query("SELECT * FROM nepsim.outcome_distributions WHERE sweep_id = \(bind: sweep) AND outcome = \(bind: outcome)")
             XCTAssertEqual(view.int(0, "n"), swift.n, outcome)
             for (column, expected) in [("mean", swift.mean), ("p05", swift.p05), ("p25", swift.p25), ("p50", swift.p50),
                                        ("p75", swift.p75), ("p95", swift.p95)] {
@@ -50,19 +49,17 @@ final class SQLAnalysisTests: XCTestCase {
             let sd = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)).squareRoot()
             XCTAssertEqual(view.double(0, "sd")!, sd, accuracy: 1e-6 * max(1, sd), outcome)
         }
-        XCTAssertEqual(try db.query("SELECT count(DISTINCT outcome) AS n FROM nepsim.outcome_distributions WHERE sweep_id = $1",
-                                    [String(sweep)]).int(0, "n"), OutcomeCatalog.numeric.count)
+        XCTAssertEqual(try db.query("SELECT count(DISTINCT outcome) AS n FROM nepsim.outcome_distributions WHERE sweep_id = \(bind: sweep)").int(0, "n"), OutcomeCatalog.numeric.count)
     }
 
     func testEventViewMatchesCountsFromTheRows() throws {
         let (_, sweep) = try AnalysisFixture.sweep()
         let db = try AnalysisFixture.connection()
-        let view = try db.query("SELECT * FROM nepsim.event_probabilities WHERE sweep_id = $1", [String(sweep)])
+        let view = try db.query("SELECT * FROM nepsim.event_probabilities WHERE sweep_id = \(bind: sweep)")
         XCTAssertEqual(view.rows.count, OutcomeCatalog.events.count)
         for row in 0..<view.rows.count {
             let event = view.string(row, "event")!
-            let counted = try db.query("SELECT count(*) FILTER (WHERE \(event)) AS s, count(*) AS n FROM nepsim.runs WHERE sweep_id = $1",
-                                       [String(sweep)])
+            let counted = try db.query("SELECT count(*) FILTER (WHERE \(raw: event)) AS s, count(*) AS n FROM nepsim.runs WHERE sweep_id = \(bind: sweep)")
             let s = counted.int(0, "s")!, n = counted.int(0, "n")!
             XCTAssertEqual(view.int(row, "successes"), s, event)
             XCTAssertEqual(view.int(row, "trials"), n, event)
@@ -77,12 +74,10 @@ final class SQLAnalysisTests: XCTestCase {
         let (_, sweep) = try AnalysisFixture.sweep()
         let db = try AnalysisFixture.connection()
         for year in [1927, 1932, 1940] {
-            let values = try db.query("SELECT harvest_mt FROM nepsim.run_years WHERE sweep_id = $1 AND year = $2",
-                                      [String(sweep), String(year)]).rows.compactMap { $0[0].flatMap(Double.init) }
+            let values = try db.query("SELECT harvest_mt FROM nepsim.run_years WHERE sweep_id = \(bind: sweep) AND year = \(bind: year)").rows.compactMap { $0[0].flatMap(Double.init) }
             XCTAssertEqual(values.count, 1500)
             let swift = QuantileSummary(values: values)
-            let view = try db.query("SELECT p05, p50, p95 FROM nepsim.yearly_fans WHERE sweep_id = $1 AND series = 'harvest_mt' AND year = $2",
-                                    [String(sweep), String(year)])
+            let view = try db.query("SELECT p05, p50, p95 FROM nepsim.yearly_fans WHERE sweep_id = \(bind: sweep) AND series = 'harvest_mt' AND year = \(bind: year)")
             XCTAssertEqual(view.double(0, "p05")!, swift.p05!, accuracy: 1e-9)
             XCTAssertEqual(view.double(0, "p50")!, swift.p50!, accuracy: 1e-9)
             XCTAssertEqual(view.double(0, "p95")!, swift.p95!, accuracy: 1e-9)
@@ -92,7 +87,7 @@ final class SQLAnalysisTests: XCTestCase {
     func testCompareBranchesInSQLAgreesWithTheReportsSwiftComparison() throws {
         let (_, sweep) = try AnalysisFixture.sweep()
         let db = try AnalysisFixture.connection()
-        let sql = try db.query("SELECT * FROM nepsim.compare_branches($1, 'stalin_died_1926')", [String(sweep)])
+        let sql = try db.query("SELECT * FROM nepsim.compare_branches(\(bind: sweep), 'stalin_died_1926')")
         let report = try ReportBuilder.build(ReportRequest(sweep: String(sweep), splitBy: "stalin_died_1926"), on: db)
         let comparison = try XCTUnwrap(report.comparison)
         XCTAssertEqual(sql.rows.count, comparison.rows.count)
@@ -107,7 +102,7 @@ final class SQLAnalysisTests: XCTestCase {
         // The bullet's effect on famine: the interval must exclude zero in this sweep.
         let famine = try XCTUnwrap(comparison.rows.first { $0.name == "famine_over_1m" })
         XCTAssertLessThan(try XCTUnwrap(famine.upper), 0)
-        XCTAssertThrowsError(try db.query("SELECT * FROM nepsim.compare_branches($1, 'famine_deaths_total')", [String(sweep)])) {
+        XCTAssertThrowsError(try db.query("SELECT * FROM nepsim.compare_branches(\(bind: sweep), 'famine_deaths_total')")) {
             XCTAssert("\($0)".contains("is not an event"), "\($0)")
         }
     }
@@ -123,7 +118,7 @@ final class SQLAnalysisTests: XCTestCase {
             let sql = block
                 .replacingOccurrences(of: "sweep_id = 1", with: "sweep_id = \(sweep)")
                 .replacingOccurrences(of: "compare_branches(1,", with: "compare_branches(\(sweep),")
-            let result = try db.query(sql)
+            let result = try db.query(SQLQuery(raw: sql))
             XCTAssertGreaterThan(result.rows.count, 0, "no rows from:\n\(sql)")
         }
         let readme = try String(contentsOf: AnalysisFixture.root.appendingPathComponent("README.md"), encoding: .utf8)
@@ -132,7 +127,7 @@ final class SQLAnalysisTests: XCTestCase {
             for statement in block.components(separatedBy: ";").map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) })
                 where !statement.isEmpty && !statement.split(separator: "\n").allSatisfy({ $0.hasPrefix("--") }) {
                 let sql = statement.replacingOccurrences(of: "sweep_id = 1", with: "sweep_id = \(sweep)")
-                XCTAssertNoThrow(try db.query(sql), sql)
+                XCTAssertNoThrow(try db.query(SQLQuery(raw: sql)), sql)
             }
         }
     }

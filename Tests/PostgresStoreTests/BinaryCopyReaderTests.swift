@@ -16,8 +16,7 @@ final class BinaryCopyReaderTests: DatabaseTestCase {
         try connection.query("CREATE TEMP TABLE t (i int, a float8, b float8, c boolean)")
         for row in 0..<Self.bools.count {
             let b = Self.doubles[1][row]
-            try connection.query("INSERT INTO t VALUES ($1, $2::float8, $3::float8, $4::boolean)",
-                                 [String(row), String(Self.doubles[0][row]), b.isNaN ? nil : String(b), Self.bools[row] ? "t" : "f"])
+            try connection.query("INSERT INTO t VALUES (\(bind: row), \(bind: Self.doubles[0][row])::float8, \(bind: b.isNaN ? nil : String(b))::float8, \(bind: Self.bools[row] ? "t" : "f")::boolean)")
         }
         var chunks: [[UInt8]] = []
         try connection.copyOut("COPY (SELECT a, b, c FROM t ORDER BY i) TO STDOUT (FORMAT binary)") { chunks.append(Array($0)) }

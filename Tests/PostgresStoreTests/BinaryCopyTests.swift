@@ -60,9 +60,9 @@ final class BinaryCopyTests: DatabaseTestCase {
             // jsonb normalizes its text, so compare as jsonb on the server.
             let back = try connection.query("""
                 SELECT id::text, point::text, replication::text, value::text, famine, label,
-                       outcomes = $2::jsonb AS same_outcomes
-                FROM outcome WHERE id = $1
-                """, [String(row.id), row.outcomes])
+                       outcomes = \(bind: row.outcomes)::jsonb AS same_outcomes
+                FROM outcome WHERE id = \(bind: row.id)
+                """)
             XCTAssertEqual(back.rows.count, 1, "row \(row.id)")
             XCTAssertEqual(back.string(0, "id"), String(row.id))
             XCTAssertEqual(back.string(0, "point"), String(row.point))

@@ -10,8 +10,11 @@ final class PostgresConnectionTests: DatabaseTestCase {
     func testParametersRoundTripIncludingNullAndUnicode() throws {
         let connection = try connect()
         let text = "Коллективизация ☭ — 集体化 🌾 'quoted' \"double\" \\ back"
-        let result = try connection.query("SELECT $1::text AS words, $2::int8 AS number, $3::text AS nothing, $4::float8 AS share",
-                                          [text, "-9223372036854775808", nil, "0.125"])
+        let nothing: String? = nil
+        let result = try connection.query("""
+            SELECT \(bind: text)::text AS words, \(bind: Int.min)::int8 AS number, \(bind: nothing)::text AS nothing,
+                   \(bind: 0.125)::float8 AS share
+            """)
         XCTAssertEqual(result.columns, ["words", "number", "nothing", "share"])
         XCTAssertEqual(result.rows.count, 1)
         XCTAssertEqual(result.string(0, "words"), text)
@@ -27,7 +30,7 @@ final class PostgresConnectionTests: DatabaseTestCase {
             """)
         let rows: [[String?]] = [["1932", "Україна", "14.6", nil], ["1933", "Kazakh ASSR", "2.5", "nomads; \"sedentarized\""]]
         for row in rows {
-            let inserted = try connection.query("INSERT INTO harvest VALUES ($1, $2, $3, $4)", row)
+            let inserted = try connection.query("INSERT INTO harvest VALUES (\(bind: row[0]), \(bind: row[1]), \(bind: row[2]), \(bind: row[3]))")
             XCTAssertEqual(inserted.affectedRows, 1)
         }
         let back = try connection.query("SELECT year::text, region, million_tonnes::text, note FROM harvest ORDER BY year")
@@ -58,8 +61,8 @@ final class PostgresConnectionTests: DatabaseTestCase {
     func testUniqueViolationIs23505WithDetail() throws {
         let connection = try connect()
         try connection.query("CREATE TABLE run (id int8 PRIMARY KEY)")
-        try connection.query("INSERT INTO run VALUES ($1)", ["7"])
-        let error = try XCTUnwrap(postgresError { try connection.query("INSERT INTO run VALUES ($1)", ["7"]) })
+        try connection.query("INSERT INTO run VALUES (\(bind: "7"))")
+        let error = try XCTUnwrap(postgresError { try connection.query("INSERT INTO run VALUES (\(bind: "7"))") })
         XCTAssertEqual(error.kind, .query)
         XCTAssertEqual(error.sqlState, "23505")
         XCTAssertEqual(error.detail, "Key (id)=(7) already exists.")
@@ -87,7 +90,7 @@ final class PostgresConnectionTests: DatabaseTestCase {
         XCTAssertEqual(try connection.query("SELECT count(*) AS n FROM task").int(0, "n"), 0)
         // Not left inside the transaction: another session sees this one idle.
         let pid = try XCTUnwrap(connection.query("SELECT pg_backend_pid() AS pid").string(0, "pid"))
-        let state = try connect().query("SELECT state FROM pg_stat_activity WHERE pid = $1", [pid])
+        let state = try connect().query("SELECT state FROM pg_stat_activity WHERE pid = \(bind: pid)")
         XCTAssertEqual(state.string(0, "state"), "idle")
     }
 

@@ -46,8 +46,7 @@ final class TestDatabaseTests: XCTestCase {
         defer { admin.close() }
         let names = [first, second].compactMap(TestDatabaseURL.databaseName(of:))
         XCTAssertEqual(names.count, 2)
-        let left = try admin.query("SELECT count(*) AS n FROM pg_database WHERE datname = ANY($1::text[])",
-                                   ["{" + names.joined(separator: ",") + "}"])
+        let left = try admin.query("SELECT count(*) AS n FROM pg_database WHERE datname = ANY(\(bind: names)::text[])")
         XCTAssertEqual(left.int(0, "n"), 0)
     }
 
@@ -55,9 +54,9 @@ final class TestDatabaseTests: XCTestCase {
         let admin = try PostgresConnection(url: try TestDatabase.serverURL)
         defer { admin.close() }
         let name = "nepsim_keep_\(UInt32.random(in: 0 ... .max))"
-        try admin.query("CREATE DATABASE \(name)")
-        defer { _ = try? admin.query("DROP DATABASE \(name)") }
+        try admin.query("CREATE DATABASE \(identifier: name)")
+        defer { _ = try? admin.query("DROP DATABASE \(identifier: name)") }
         TestDatabase.dropDatabase(TestDatabaseURL.replacingDatabase(in: try TestDatabase.serverURL, with: name))
-        XCTAssertEqual(try admin.query("SELECT count(*) AS n FROM pg_database WHERE datname = $1", [name]).int(0, "n"), 1)
+        XCTAssertEqual(try admin.query("SELECT count(*) AS n FROM pg_database WHERE datname = \(bind: name)").int(0, "n"), 1)
     }
 }

@@ -14,11 +14,11 @@ final class AdaptivePrecisionTests: DatabaseTestCase {
         let sweep = try StoredSweep.load("adaptive", from: connection)
         XCTAssertGreaterThan(sweep.runsTotal, 400, "the first batch was not enough")
         XCTAssertLessThan(sweep.runsTotal, 20000)
-        XCTAssertEqual(try count("SELECT count(*) FROM nepsim.runs WHERE sweep_id = $1", [String(sweep.id)]), sweep.runsTotal)
+        XCTAssertEqual(try count("SELECT count(*) FROM nepsim.runs WHERE sweep_id = \(bind: sweep.id)"), sweep.runsTotal)
         let widths = try connection.query("""
             SELECT max(ci95_upper - ci95_lower) AS widest FROM nepsim.event_probabilities
-            WHERE sweep_id = $1 AND event = ANY($2::text[])
-            """, [String(sweep.id), "{" + AdaptivePrecision.headlineEvents.joined(separator: ",") + "}"])
+            WHERE sweep_id = \(bind: sweep.id) AND event = ANY(\(bind: AdaptivePrecision.headlineEvents)::text[])
+            """)
         XCTAssertLessThan(try XCTUnwrap(widths.double(0, "widest")), 0.06)
         // Growing a sweep in batches gives exactly the runs of one launched at its final size.
         let direct = try launch("shot-in-the-kremlin", runs: sweep.runsTotal, seed: 1, taskSize: 500, sweepName: "direct")

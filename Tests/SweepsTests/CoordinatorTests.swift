@@ -11,15 +11,14 @@ final class CoordinatorTests: DatabaseTestCase {
         XCTAssertEqual(sweep.name, "stored")
         XCTAssertEqual(sweep.points, 500)
         XCTAssertEqual(sweep.runsTotal, 2500)
-        let tasks = try connection.query("SELECT task_id, first_run, run_count, state FROM nepsim.tasks WHERE sweep_id = $1 ORDER BY task_id",
-                                         [String(sweep.id)])
+        let tasks = try connection.query("SELECT task_id, first_run, run_count, state FROM nepsim.tasks WHERE sweep_id = \(bind: sweep.id) ORDER BY task_id")
         XCTAssertEqual(tasks.rows.map { $0.map { $0 ?? "" } },
                        [["0", "0", "1000", "pending"], ["1", "1000", "1000", "pending"], ["2", "2000", "500", "pending"]])
         let row = try connection.query("""
             SELECT scenario_text, scenario_sha256, encode(sha256(convert_to(scenario_text, 'UTF8')), 'hex') AS check,
                    generator, seed, design, uncertain_parameters::text AS uncertain
-            FROM nepsim.sweeps WHERE sweep_id = $1
-            """, [String(sweep.id)])
+            FROM nepsim.sweeps WHERE sweep_id = \(bind: sweep.id)
+            """)
         XCTAssertEqual(row.string(0, "scenario_sha256"), row.string(0, "check"))
         XCTAssertEqual(row.string(0, "scenario_sha256")?.count, 64)
         XCTAssertEqual(row.string(0, "generator"), Philox4x32.generatorName)
@@ -43,16 +42,16 @@ final class CoordinatorTests: DatabaseTestCase {
     func testCancelAndRetry() throws {
         let sweep = try launch(runs: 300, taskSize: 100)
         let cancelled = try Coordinator.cancel(String(sweep.id), on: connection)
-        XCTAssertEqual(cancelled.state, "cancelled")
+        XCTAssertEqual(cancelled.state, .cancelled)
         XCTAssertEqual(try count("SELECT count(*) FROM nepsim.tasks WHERE state = 'cancelled'"), 3)
         // Nothing to claim in a cancelled sweep.
         try runWorkers(1, sweep: nil)
         XCTAssertEqual(try count("SELECT count(*) FROM nepsim.runs"), 0)
         let (requeued, status) = try Coordinator.retry(String(sweep.id), on: connection)
         XCTAssertEqual(requeued, 3)
-        XCTAssertEqual(status.state, "running")
+        XCTAssertEqual(status.state, .running)
         try runWorkers(1, sweep: sweep)
-        XCTAssertEqual(try Coordinator.status(String(sweep.id), on: connection).state, "done")
+        XCTAssertEqual(try Coordinator.status(String(sweep.id), on: connection).state, .done)
         XCTAssertEqual(try count("SELECT count(*) FROM nepsim.runs"), 300)
     }
 }

@@ -32,15 +32,14 @@ final class CrashRecoveryTests: DatabaseTestCase {
         let workerID = "crash-survivor"
         _ = try connection.transaction {
             try connection.query("""
-                DELETE FROM nepsim.runs WHERE sweep_id = $1 AND point * 1 + replication BETWEEN 0 AND 49
-                """, [String(sweep.id)])
+                DELETE FROM nepsim.runs WHERE sweep_id = \(bind: sweep.id) AND point * 1 + replication BETWEEN 0 AND 49
+                """)
             try connection.query("""
-                UPDATE nepsim.tasks SET state = 'running', lease_owner = $2, finished_at = NULL,
+                UPDATE nepsim.tasks SET state = 'running', lease_owner = \(bind: workerID), finished_at = NULL,
                     lease_expires_at = now() + interval '3 seconds'
-                WHERE sweep_id = $1 AND task_id = 0
-                """, [String(sweep.id), workerID])
-            try connection.query("UPDATE nepsim.sweeps SET state = 'running', finished_at = NULL WHERE sweep_id = $1",
-                                 [String(sweep.id)])
+                WHERE sweep_id = \(bind: sweep.id) AND task_id = 0
+                """)
+            try connection.query("UPDATE nepsim.sweeps SET state = 'running', finished_at = NULL WHERE sweep_id = \(bind: sweep.id)")
         }
         var configuration = workerConfiguration(sweep: sweep, id: workerID, lease: 3)
         configuration.exitWhenIdle = false
@@ -56,12 +55,11 @@ final class CrashRecoveryTests: DatabaseTestCase {
             finished.wait()
         }
         try waitUntil(timeout: 30, "the orphaned task redone and the sweep done") {
-            try connection.query("SELECT state FROM nepsim.sweeps WHERE sweep_id = $1", [String(sweep.id)])
+            try connection.query("SELECT state FROM nepsim.sweeps WHERE sweep_id = \(bind: sweep.id)")
                 .string(0, "state") == "done"
         }
         XCTAssertEqual(try Coordinator.checksum(String(sweep.id), on: connection), original)
-        XCTAssertEqual(try count("SELECT attempts AS count FROM nepsim.tasks WHERE sweep_id = $1 AND task_id = 0",
-                                 [String(sweep.id)]), 2, "the task was claimed again")
+        XCTAssertEqual(try count("SELECT attempts AS count FROM nepsim.tasks WHERE sweep_id = \(bind: sweep.id) AND task_id = 0"), 2, "the task was claimed again")
     }
 
     /// Immediate shutdowns (SIGQUIT to the postmaster, as a crash) of a server of the test's own,
@@ -91,8 +89,7 @@ final class CrashRecoveryTests: DatabaseTestCase {
         func tasksDone() -> Int {
             guard let probe = try? PostgresConnection(url: crashURL) else { return -1 }
             defer { probe.close() }
-            return (try? probe.query("SELECT count(*) AS n FROM nepsim.tasks WHERE sweep_id = $1 AND state = 'done'",
-                                     [String(sweep.id)]).int(0, "n")) ?? -1
+            return (try? probe.query("SELECT count(*) AS n FROM nepsim.tasks WHERE sweep_id = \(bind: sweep.id) AND state = 'done'").int(0, "n")) ?? -1
         }
         for crash in 1...3 {
             // Mid-sweep by construction: some tasks done since the last crash, not all of them.
@@ -111,7 +108,7 @@ final class CrashRecoveryTests: DatabaseTestCase {
 
         let after = try PostgresConnection(url: crashURL)
         defer { after.close() }
-        XCTAssertEqual(try after.query("SELECT state FROM nepsim.sweeps WHERE sweep_id = $1", [String(sweep.id)])
+        XCTAssertEqual(try after.query("SELECT state FROM nepsim.sweeps WHERE sweep_id = \(bind: sweep.id)")
             .string(0, "state"), "done")
         let crashed = try Coordinator.checksum(String(sweep.id), on: after)
         // The same sweep, undisturbed, in the suite's own database.

@@ -10,7 +10,7 @@ final class InterruptionTests: DatabaseTestCase {
     func lockTables(_ tables: [String]) throws -> PostgresConnection {
         let locker = try PostgresConnection(url: url, applicationName: "interruption-test-locker")
         _ = try locker.query("BEGIN")
-        for table in tables { _ = try locker.query("LOCK TABLE nepsim.\(table) IN ACCESS EXCLUSIVE MODE") }
+        for table in tables { _ = try locker.query("LOCK TABLE nepsim.\(raw: table) IN ACCESS EXCLUSIVE MODE") }
         return locker
     }
 
@@ -20,9 +20,9 @@ final class InterruptionTests: DatabaseTestCase {
         try waitUntil(timeout: 30, "the command's query to wait on the lock") {
             let rows = try connection.query("""
                 SELECT pid FROM pg_stat_activity
-                WHERE application_name = $1 AND state = 'active' AND wait_event_type = 'Lock'
+                WHERE application_name = \(bind: application) AND state = 'active' AND wait_event_type = 'Lock'
                   AND datname = current_database()
-                """, [application])
+                """)
             backend = rows.isEmpty ? 0 : rows.int(0, "pid") ?? 0
             return backend != 0
         }
@@ -30,7 +30,7 @@ final class InterruptionTests: DatabaseTestCase {
     }
 
     func activeQueries(of backend: Int) throws -> Int {
-        try count("SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND state = 'active'", [String(backend)])
+        try count("SELECT count(*) FROM pg_stat_activity WHERE pid = \(bind: backend) AND state = 'active'")
     }
 
     func finish(_ process: Process, _ err: Pipe) -> (status: Int32, stderr: String) {

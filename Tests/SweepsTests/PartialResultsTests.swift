@@ -10,10 +10,9 @@ final class PartialResultsTests: DatabaseTestCase {
     func cancelledHalfWay() throws -> StoredSweep {
         let sweep = try launch(runs: 400, taskSize: 100, sweepName: "half")
         try runWorkers(1, sweep: sweep)
-        _ = try connection.query("DELETE FROM nepsim.runs WHERE sweep_id = $1 AND point >= 200", [String(sweep.id)])
-        _ = try connection.query("UPDATE nepsim.tasks SET state = 'cancelled' WHERE sweep_id = $1 AND first_run >= 200",
-                                 [String(sweep.id)])
-        _ = try connection.query("UPDATE nepsim.sweeps SET state = 'cancelled' WHERE sweep_id = $1", [String(sweep.id)])
+        _ = try connection.query("DELETE FROM nepsim.runs WHERE sweep_id = \(bind: sweep.id) AND point >= 200")
+        _ = try connection.query("UPDATE nepsim.tasks SET state = 'cancelled' WHERE sweep_id = \(bind: sweep.id) AND first_run >= 200")
+        _ = try connection.query("UPDATE nepsim.sweeps SET state = 'cancelled' WHERE sweep_id = \(bind: sweep.id)")
         return sweep
     }
 
@@ -73,9 +72,8 @@ final class PartialResultsTests: DatabaseTestCase {
 
         let sweep = try launch(runs: 100, taskSize: 100, sweepName: "evil")
         try runWorkers(1, sweep: sweep)
-        _ = try connection.query("UPDATE nepsim.sweeps SET scenario_title = $1 WHERE sweep_id = $2",
-                                 ["Evil \u{1B}]0;pwned\u{07} title \u{1B}[2J", String(sweep.id)])
-        _ = try connection.query("UPDATE nepsim.runs SET leader_1930 = $1 WHERE sweep_id = $2", ["Sta\u{1B}[31mlin", String(sweep.id)])
+        _ = try connection.query("UPDATE nepsim.sweeps SET scenario_title = \(bind: "Evil \u{1B}]0;pwned\u{07} title \u{1B}[2J") WHERE sweep_id = \(bind: sweep.id)")
+        _ = try connection.query("UPDATE nepsim.runs SET leader_1930 = \(bind: "Sta\u{1B}[31mlin") WHERE sweep_id = \(bind: sweep.id)")
         for format in ["table", "csv", "json", "html"] {
             let report = try nepsim(["report", "evil", "--format", format, "--database", url])
             XCTAssertEqual(report.status, 0, report.stderr)

@@ -18,10 +18,10 @@ final class RoleTests: DatabaseTestCase {
     }
 
     override func tearDown() {
-        for login in [workerLogin, analystLogin] { _ = try? connection.query("DROP OWNED BY \(login)") }
+        for login in [workerLogin, analystLogin] { _ = try? connection.query("DROP OWNED BY \(raw: login)") }
         super.tearDown()
         if let admin = try? PostgresConnection(url: url.replacingOccurrences(of: "/\(URL(string: url)!.lastPathComponent)", with: "/postgres")) {
-            for login in [workerLogin, analystLogin] { _ = try? admin.query("DROP ROLE IF EXISTS \(login)") }
+            for login in [workerLogin, analystLogin] { _ = try? admin.query("DROP ROLE IF EXISTS \(raw: login)") }
         }
     }
 
@@ -35,7 +35,7 @@ final class RoleTests: DatabaseTestCase {
     }
 
     func assertRefused(_ connection: PostgresConnection, _ sql: String, file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertThrowsError(try connection.query(sql), sql, file: file, line: line) { error in
+        XCTAssertThrowsError(try connection.query(SQLQuery(raw: sql)), sql, file: file, line: line) { error in
             let error = error as? PostgresError
             XCTAssertEqual(error?.sqlState, "42501", "\(sql): \(String(describing: error))", file: file, line: line)
             XCTAssert(error?.message.contains("permission denied") == true, "\(String(describing: error))", file: file, line: line)
@@ -62,18 +62,18 @@ final class RoleTests: DatabaseTestCase {
         assertRefused(worker, "INSERT INTO nepsim.workers (worker_id, host, pid, concurrency, code_version) VALUES ('w', 'h', 1, 1, 'v')")
         assertRefused(worker, "UPDATE nepsim.workers SET runs_done = 0")
         // A claim asking for a lease of years gets an hour at most.
-        let claimed = try worker.query("SELECT * FROM nepsim.claim_task('forger', $1::bigint, 1e9)", [String(sweep.id)])
+        let claimed = try worker.query("SELECT * FROM nepsim.claim_task('forger', \(bind: sweep.id)::bigint, 1e9)")
         XCTAssertEqual(claimed.int(0, "task_id"), 0)
         XCTAssertEqual(try count("""
-            SELECT count(*) FROM nepsim.tasks WHERE sweep_id = $1 AND task_id = 0
+            SELECT count(*) FROM nepsim.tasks WHERE sweep_id = \(bind: sweep.id) AND task_id = 0
               AND lease_expires_at <= now() + interval '3601 seconds'
-            """, [String(sweep.id)]), 1)
+            """), 1)
         // Holding task 0 does not open task 1's runs (runs 100-199).
         assertRefused(worker, "INSERT INTO nepsim.runs (\(columns)) VALUES (\(sweep.id), 150, 0, 'forger', \(values))")
         // Completing with another worker's id, or without the runs, does not mark it done.
-        XCTAssertEqual(try worker.query("SELECT nepsim.complete_task('someone-else', $1, 0) AS done", [String(sweep.id)])
+        XCTAssertEqual(try worker.query("SELECT nepsim.complete_task('someone-else', \(bind: sweep.id), 0) AS done")
             .string(0, "done"), "f")
-        XCTAssertThrowsError(try worker.query("SELECT nepsim.complete_task('forger', $1, 0)", [String(sweep.id)])) { error in
+        XCTAssertThrowsError(try worker.query("SELECT nepsim.complete_task('forger', \(bind: sweep.id), 0)")) { error in
             XCTAssert("\(error)".contains("has 0 of its 100 runs stored"), "\(error)")
         }
         // The analyst's login cannot claim at all, nor finish a sweep.
@@ -82,7 +82,7 @@ final class RoleTests: DatabaseTestCase {
         assertRefused(analyst, "SELECT * FROM nepsim.claim_task('a', NULL, 60)")
         // Nothing forged is stored, and the sweep is still running.
         XCTAssertEqual(try count("SELECT count(*) FROM nepsim.runs"), 0)
-        XCTAssertEqual(try Coordinator.status("forge", on: connection).state, "running")
+        XCTAssertEqual(try Coordinator.status("forge", on: connection).state, .running)
         XCTAssertEqual(try Coordinator.status("forge", on: connection).runsDone, 0)
     }
 
@@ -104,11 +104,11 @@ final class RoleTests: DatabaseTestCase {
         let me = try XCTUnwrap(connection.query("SELECT current_user AS me").string(0, "me"))
         let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 36)
         let plain = "test_plain_\(suffix)", superuser = "test_super_\(suffix)"
-        _ = try connection.query("CREATE ROLE \(plain) LOGIN")
-        _ = try connection.query("CREATE ROLE \(superuser) LOGIN SUPERUSER")
+        _ = try connection.query("CREATE ROLE \(raw: plain) LOGIN")
+        _ = try connection.query("CREATE ROLE \(raw: superuser) LOGIN SUPERUSER")
         defer {
-            _ = try? connection.query("DROP ROLE IF EXISTS \(plain)")
-            _ = try? connection.query("DROP ROLE IF EXISTS \(superuser)")
+            _ = try? connection.query("DROP ROLE IF EXISTS \(raw: plain)")
+            _ = try? connection.query("DROP ROLE IF EXISTS \(raw: superuser)")
         }
         let cases = [(me, "the role you are connected as"), (DatabaseRoles.analyst, "group roles"),
                      (DatabaseRoles.worker, "group roles"), (superuser, "superuser"), (plain, "nepsim did not create it"),
@@ -121,8 +121,8 @@ final class RoleTests: DatabaseTestCase {
         // Nothing changed: the plain role is in no nepsim group and the analyst login is no writer.
         XCTAssertEqual(try count("""
             SELECT count(*) FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles r ON r.oid = m.member
-            WHERE g.rolname = 'nepsim_worker' AND r.rolname IN ($1, $2, $3)
-            """, [plain, superuser, analystLogin]), 0)
+            WHERE g.rolname = 'nepsim_worker' AND r.rolname IN (\(bind: plain), \(bind: superuser), \(bind: analystLogin))
+            """), 0)
         // A login nepsim created may be given its password again.
         XCTAssertNoThrow(try DatabaseRoles.install(on: connection, workerLogin: workerLogin, password: "again"))
     }
@@ -133,7 +133,7 @@ final class RoleTests: DatabaseTestCase {
         let sweep = try launch(runs: 200, taskSize: 100, sweepName: "freeze")
         let analyst = try PostgresConnection(url: url(as: analystLogin))
         defer { analyst.close() }
-        _ = try analyst.query("SELECT pg_advisory_lock(7364657, $1::integer)", [String(sweep.id)])
+        _ = try analyst.query("SELECT pg_advisory_lock(7364657, \(bind: sweep.id)::integer)")
         assertRefused(analyst, "SELECT 1 FROM nepsim.sweeps WHERE sweep_id = \(sweep.id) FOR UPDATE")
         let workerSession = try PostgresConnection(url: url(as: workerLogin))
         defer { workerSession.close() }
@@ -150,7 +150,7 @@ final class RoleTests: DatabaseTestCase {
         let completed = finished.wait(timeout: .now() + 60) == .success
         if !completed { _ = try? analyst.query("SELECT pg_advisory_unlock_all()"); finished.wait() }
         XCTAssert(completed, "the analyst's advisory lock froze the sweep's completion")
-        XCTAssertEqual(try Coordinator.status("freeze", on: connection).state, "done")
+        XCTAssertEqual(try Coordinator.status("freeze", on: connection).state, .done)
     }
 
     /// A finished sweep that is a fifth of the table or more is analyzed at once: the planner
@@ -163,7 +163,7 @@ final class RoleTests: DatabaseTestCase {
         var configuration = workerConfiguration(sweep: sweep, id: "analyze-worker")
         configuration.databaseURL = url(as: workerLogin)
         _ = try Worker(configuration: configuration, logger: DatabaseTestCase.quietLogger).run()
-        XCTAssertEqual(try Coordinator.status("analyzed", on: connection).state, "done")
+        XCTAssertEqual(try Coordinator.status("analyzed", on: connection).state, .done)
         XCTAssertEqual(try connection.query("SELECT reltuples::float8 AS n FROM pg_class WHERE oid = 'nepsim.runs'::regclass")
             .double(0, "n"), 300)
         func complete(runs: Int, name: String) throws {
@@ -171,7 +171,7 @@ final class RoleTests: DatabaseTestCase {
             var configuration = workerConfiguration(sweep: sweep, id: "analyze-\(name)")
             configuration.databaseURL = url(as: workerLogin)
             _ = try Worker(configuration: configuration, logger: DatabaseTestCase.quietLogger).run()
-            XCTAssertEqual(try Coordinator.status(name, on: connection).state, "done")
+            XCTAssertEqual(try Coordinator.status(name, on: connection).state, .done)
         }
         try complete(runs: 50, name: "small")  // 50 x 5 < 300: not analyzed
         XCTAssertEqual(try connection.query("SELECT reltuples::float8 AS n FROM pg_class WHERE oid = 'nepsim.runs'::regclass")
@@ -187,7 +187,7 @@ final class RoleTests: DatabaseTestCase {
         var configuration = workerConfiguration(sweep: sweep, id: "role-worker")
         configuration.databaseURL = url(as: workerLogin)
         _ = try Worker(configuration: configuration, logger: DatabaseTestCase.quietLogger).run()
-        XCTAssertEqual(try Coordinator.status("roles", on: connection).state, "done")
+        XCTAssertEqual(try Coordinator.status("roles", on: connection).state, .done)
         XCTAssertEqual(try count("SELECT count(*) FROM nepsim.runs"), 300)
 
         let worker = try PostgresConnection(url: url(as: workerLogin))
@@ -213,8 +213,8 @@ final class RoleTests: DatabaseTestCase {
         let analyst = try PostgresConnection(url: url(as: analystLogin))
         defer { analyst.close() }
         XCTAssertEqual(try analyst.query("SELECT count(*) AS n FROM nepsim.runs").int(0, "n"), 200)
-        XCTAssertFalse(try analyst.query("SELECT * FROM nepsim.event_probabilities WHERE sweep_id = $1", [String(sweep.id)]).isEmpty)
-        XCTAssertFalse(try analyst.query("SELECT * FROM nepsim.compare_branches($1, 'terror')", [String(sweep.id)]).isEmpty)
+        XCTAssertFalse(try analyst.query("SELECT * FROM nepsim.event_probabilities WHERE sweep_id = \(bind: sweep.id)").isEmpty)
+        XCTAssertFalse(try analyst.query("SELECT * FROM nepsim.compare_branches(\(bind: sweep.id), 'terror')").isEmpty)
         assertRefused(analyst, "DELETE FROM nepsim.runs")
         assertRefused(analyst, "UPDATE nepsim.runs SET terror = true")
         assertRefused(analyst, "INSERT INTO nepsim.tasks (sweep_id, task_id, first_run, run_count) VALUES (\(sweep.id), 99, 0, 1)")
@@ -224,7 +224,7 @@ final class RoleTests: DatabaseTestCase {
 
     func testRolesAreIdempotentAndPasswordsAreHashed() throws {
         try DatabaseRoles.install(on: connection, workerLogin: workerLogin, password: "another")
-        let stored = try connection.query("SELECT rolpassword FROM pg_authid WHERE rolname = $1", [workerLogin]).string(0, "rolpassword")
+        let stored = try connection.query("SELECT rolpassword FROM pg_authid WHERE rolname = \(bind: workerLogin)").string(0, "rolpassword")
         XCTAssert(stored?.hasPrefix("SCRAM-SHA-256$") == true, stored ?? "no password")
         XCTAssertThrowsError(try DatabaseRoles.install(on: connection, workerLogin: "Robert'); DROP TABLE x; --", password: "x"))
         XCTAssertThrowsError(try DatabaseRoles.install(on: connection, workerLogin: "nopassword", password: nil))

@@ -12,8 +12,8 @@ final class SchemaTests: DatabaseTestCase {
             try connection.query("""
                 SELECT column_name, format_type(atttypid, atttypmod) FROM information_schema.columns
                 JOIN pg_attribute ON attrelid = ('nepsim.' || table_name)::regclass AND attname = column_name
-                WHERE table_schema = 'nepsim' AND table_name = $1 ORDER BY ordinal_position
-                """, [table]).rows.map { ($0[0]!, $0[1]!) }
+                WHERE table_schema = 'nepsim' AND table_name = \(bind: table) ORDER BY ordinal_position
+                """).rows.map { ($0[0]!, $0[1]!) }
         }
         let runs = try columns("runs")
         XCTAssertEqual(runs.map(\.0), ["sweep_id", "point", "replication"] + ResultsLayout.runColumns.map(\.name))
@@ -44,9 +44,9 @@ final class SchemaTests: DatabaseTestCase {
                     stalin_died_1926, kirov_attempted_1934, kirov_killed_1934, leader_assassinated, forced_collectivization,
                     famine_over_100k, famine_over_1m, famine_over_5m, terror, nep_survived_1935, regime_crisis, nazi_takeover,
                     border_war_defeat, foreign_loan, params)
-                VALUES ($1, $2, 0, 'x', 'x', false, false, false, false, false, false, false, false, false, false, false, false,
-                        false, false, false, $3::jsonb)
-                """, [sweepID, String(point), params])
+                VALUES (\(bind: sweepID), \(bind: point), 0, 'x', 'x', false, false, false, false, false, false, false, false, false, false, false, false,
+                        false, false, false, \(bind: params)::jsonb)
+                """)
         }
         XCTAssertEqual(try SchemaMigrator.migrate(old), Array(7...Migrations.all.count))
         let values = try old.query("SELECT param_values::text AS v FROM nepsim.runs ORDER BY point").rows.map { $0[0] }

@@ -30,7 +30,7 @@ final class SensitivitySweepTests: DatabaseTestCase {
         let sql = try XCTUnwrap(section.components(separatedBy: "```sql\n").dropFirst().first?.components(separatedBy: "```").first)
             .replacingOccurrences(of: "sweep_id = 1", with: "sweep_id = \(sweep.id)")
             .replacingOccurrences(of: "famine_over_1m", with: "stalin_died_1926")
-        let rows = try connection.query(sql).rows
+        let rows = try connection.query(SQLQuery(raw: sql)).rows
         XCTAssertEqual(rows.count, k)
         for row in rows {
             let name = try XCTUnwrap(row[0]), swift = try XCTUnwrap(report.parameters[name])

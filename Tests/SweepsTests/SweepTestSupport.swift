@@ -73,8 +73,8 @@ class DatabaseTestCase: XCTestCase {
         return workers.map(\.summary)
     }
 
-    func count(_ sql: String, _ parameters: [String?] = []) throws -> Int {
-        try connection.query(sql, parameters).int(0, "count") ?? -1
+    func count(_ query: SQLQuery) throws -> Int {
+        try connection.query(query).int(0, "count") ?? -1
     }
 
     /// Polls until `condition` holds or `timeout` passes (no fixed sleeps).

@@ -10,7 +10,7 @@ final class WorkerProcessTests: DatabaseTestCase {
     /// Waits until some worker holds a task.
     func waitForARunningTask(_ sweep: StoredSweep) throws {
         try waitUntil(timeout: 60, "a worker to claim a task") {
-            try count("SELECT count(*) FROM nepsim.tasks WHERE sweep_id = $1 AND state = 'running'", [String(sweep.id)]) > 0
+            try count("SELECT count(*) FROM nepsim.tasks WHERE sweep_id = \(bind: sweep.id) AND state = 'running'") > 0
         }
     }
 
@@ -24,13 +24,13 @@ final class WorkerProcessTests: DatabaseTestCase {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         XCTAssertEqual(process.terminationReason, .uncaughtSignal)
-        XCTAssertEqual(try count("SELECT count(*) FROM nepsim.tasks WHERE sweep_id = $1 AND state = 'running'", [String(sweep.id)]), 1,
+        XCTAssertEqual(try count("SELECT count(*) FROM nepsim.tasks WHERE sweep_id = \(bind: sweep.id) AND state = 'running'"), 1,
                        "the dead worker's task is still leased to it")
         // Another worker waits out the lease and redoes the task.
         try runWorkers(1, sweep: sweep)
-        XCTAssertEqual(try count("SELECT count(*) FROM nepsim.runs WHERE sweep_id = $1", [String(sweep.id)]), 3000)
-        XCTAssertEqual(try count("SELECT count(*) FROM nepsim.tasks WHERE sweep_id = $1 AND attempts > 1", [String(sweep.id)]), 1)
-        XCTAssertEqual(try Coordinator.status("killed", on: connection).state, "done")
+        XCTAssertEqual(try count("SELECT count(*) FROM nepsim.runs WHERE sweep_id = \(bind: sweep.id)"), 3000)
+        XCTAssertEqual(try count("SELECT count(*) FROM nepsim.tasks WHERE sweep_id = \(bind: sweep.id) AND attempts > 1"), 1)
+        XCTAssertEqual(try Coordinator.status("killed", on: connection).state, .done)
         XCTAssertEqual(try Coordinator.checksum("killed", on: connection), try Coordinator.checksum("reference", on: connection))
     }
 
@@ -43,8 +43,8 @@ final class WorkerProcessTests: DatabaseTestCase {
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 0, log)
         XCTAssert(log.contains("stopping after the task in hand"), log)
-        XCTAssertEqual(try count("SELECT count(*) FROM nepsim.tasks WHERE sweep_id = $1 AND state = 'running'", [String(sweep.id)]), 0)
-        XCTAssertGreaterThanOrEqual(try count("SELECT count(*) FROM nepsim.tasks WHERE sweep_id = $1 AND state = 'done'", [String(sweep.id)]), 1)
+        XCTAssertEqual(try count("SELECT count(*) FROM nepsim.tasks WHERE sweep_id = \(bind: sweep.id) AND state = 'running'"), 0)
+        XCTAssertGreaterThanOrEqual(try count("SELECT count(*) FROM nepsim.tasks WHERE sweep_id = \(bind: sweep.id) AND state = 'done'"), 1)
         XCTAssertEqual(try count("SELECT count(*) FROM nepsim.workers WHERE state = 'stopped'"), 1)
         // The database's password (in the URL, or in the password file it names) never reaches the log.
         let components = URLComponents(string: url)
@@ -77,8 +77,8 @@ final class WorkerProcessTests: DatabaseTestCase {
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 0, log)
         XCTAssert(log.contains("reconnecting") || log.contains("retrying"), log)
-        XCTAssertEqual(try count("SELECT count(*) FROM nepsim.runs WHERE sweep_id = $1", [String(sweep.id)]), 4000)
-        XCTAssertEqual(try Coordinator.status("cut", on: connection).state, "done")
+        XCTAssertEqual(try count("SELECT count(*) FROM nepsim.runs WHERE sweep_id = \(bind: sweep.id)"), 4000)
+        XCTAssertEqual(try Coordinator.status("cut", on: connection).state, .done)
     }
 }
 

@@ -28,7 +28,7 @@ final class WorkerTests: DatabaseTestCase {
         let resultsB = try TaskComputation.compute(task: takeover, sweep: sweep, plan: plan, threads: 2, workerID: "b")
         XCTAssertTrue(try TaskQueue.complete(takeover, results: resultsB, on: connection, workerID: "b", timings: &timings))
         XCTAssertEqual(try count("SELECT count(*) FROM nepsim.runs"), 100)
-        XCTAssertEqual(try connection.query("SELECT state FROM nepsim.tasks WHERE task_id = $1", [String(takeover.taskID)])
+        XCTAssertEqual(try connection.query("SELECT state FROM nepsim.tasks WHERE task_id = \(bind: takeover.taskID)")
             .string(0, "state"), "done")
     }
 
@@ -39,7 +39,7 @@ final class WorkerTests: DatabaseTestCase {
     func testTwoWorkersStoreEveryRunExactlyOnce() throws {
         let sweep = try launch("shot-in-the-kremlin", runs: 1200, replications: 3, taskSize: 50, series: true)
         let totals = try runWorkers(2, sweep: sweep)
-        XCTAssertEqual(try count("SELECT count(*) FROM nepsim.runs WHERE sweep_id = $1", [String(sweep.id)]), 1200)
+        XCTAssertEqual(try count("SELECT count(*) FROM nepsim.runs WHERE sweep_id = \(bind: sweep.id)"), 1200)
         // What the workers say they did (their final log line) is what the database holds.
         XCTAssertEqual(totals.map(\.runs).reduce(0, +), 1200)
         XCTAssertEqual(totals.map(\.tasks).reduce(0, +), 24)
@@ -53,7 +53,7 @@ final class WorkerTests: DatabaseTestCase {
         XCTAssertEqual(try count("SELECT count(DISTINCT worker_id) AS count FROM nepsim.runs"), 2)
         XCTAssertEqual(try count("SELECT count(*) FROM nepsim.tasks WHERE state <> 'done'"), 0)
         let status = try Coordinator.status(String(sweep.id), on: connection)
-        XCTAssertEqual(status.state, "done")
+        XCTAssertEqual(status.state, .done)
         XCTAssertEqual(status.runsDone, 1200)
         XCTAssertEqual(try count("SELECT sum(runs_done)::int AS count FROM nepsim.workers"), 1200)
     }
@@ -79,8 +79,8 @@ final class WorkerTests: DatabaseTestCase {
             FROM nepsim.runs r
             JOIN nepsim.run_parameters p USING (sweep_id, point, replication)
             JOIN nepsim.runs_with_params w USING (sweep_id, point, replication)
-            WHERE p.parameter = 'stalin_1926_attempt_probability' AND sweep_id = $1 AND point = 123 AND replication = 1
-            """, [String(one.id)])
+            WHERE p.parameter = 'stalin_1926_attempt_probability' AND sweep_id = \(bind: one.id) AND point = 123 AND replication = 1
+            """)
         XCTAssertEqual(row.double(0, "famine_deaths_total"), expected.famineDeathsTotal)
         XCTAssertEqual(row.double(0, "industrial_output_1940"), expected.industrialOutput1940)
         XCTAssertEqual(row.string(0, "leader_1940"), expected.leader1940.label)
@@ -95,9 +95,9 @@ final class WorkerTests: DatabaseTestCase {
         // A task that fails every time it runs: here the stored scenario was damaged after launch
         // (as if written by another nepsim), so no worker can rebuild the plan.
         let sweep = try launch(runs: 20, taskSize: 10, maxAttempts: 2)
-        try connection.query("UPDATE nepsim.sweeps SET scenario_text = 'this is [not valid' WHERE sweep_id = $1", [String(sweep.id)])
+        try connection.query("UPDATE nepsim.sweeps SET scenario_text = 'this is [not valid' WHERE sweep_id = \(bind: sweep.id)")
         try runWorkers(2, sweep: sweep)
-        let tasks = try connection.query("SELECT state, attempts, last_error FROM nepsim.tasks WHERE sweep_id = $1", [String(sweep.id)])
+        let tasks = try connection.query("SELECT state, attempts, last_error FROM nepsim.tasks WHERE sweep_id = \(bind: sweep.id)")
         XCTAssertEqual(tasks.rows.count, 2)
         for row in 0..<2 {
             XCTAssertEqual(tasks.string(row, "state"), "failed")
@@ -106,7 +106,7 @@ final class WorkerTests: DatabaseTestCase {
                       tasks.string(row, "last_error") ?? "")
         }
         let status = try Coordinator.status(String(sweep.id), on: connection)
-        XCTAssertEqual(status.state, "failed")
+        XCTAssertEqual(status.state, .failed)
         XCTAssert(status.errors?.contains("stored scenario") == true)
         XCTAssertEqual(try count("SELECT count(*) FROM nepsim.runs"), 0)
     }
@@ -126,10 +126,10 @@ final class WorkerTests: DatabaseTestCase {
         // Two workers claimed it and vanished (their leases expired).
         try connection.query("""
             UPDATE nepsim.tasks SET state = 'running', attempts = 2, lease_owner = 'ghost',
-                lease_expires_at = now() - interval '1 second' WHERE sweep_id = $1
-            """, [String(sweep.id)])
+                lease_expires_at = now() - interval '1 second' WHERE sweep_id = \(bind: sweep.id)
+            """)
         try runWorkers(1, sweep: sweep)
-        let task = try connection.query("SELECT state, last_error FROM nepsim.tasks WHERE sweep_id = $1", [String(sweep.id)])
+        let task = try connection.query("SELECT state, last_error FROM nepsim.tasks WHERE sweep_id = \(bind: sweep.id)")
         XCTAssertEqual(task.string(0, "state"), "failed")
         XCTAssert(task.string(0, "last_error")?.contains("abandoned after 2 attempts") == true)
     }
@@ -141,7 +141,7 @@ final class SweepCompletionRaceTests: DatabaseTestCase {
         for round in 0..<8 {
             let sweep = try launch(runs: 8, taskSize: 2, sweepName: "race-\(round)")
             try runWorkers(4, sweep: sweep)
-            XCTAssertEqual(try Coordinator.status(String(sweep.id), on: connection).state, "done", "round \(round)")
+            XCTAssertEqual(try Coordinator.status(String(sweep.id), on: connection).state, .done, "round \(round)")
         }
     }
 }
