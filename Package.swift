@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "SimulationCore", targets: ["SimulationCore"]),
         .library(name: "Experiments", targets: ["Experiments"]),
         .library(name: "PostgresStore", targets: ["PostgresStore"]),
+        .library(name: "SweepStore", targets: ["SweepStore"]),
         .library(name: "Sweeps", targets: ["Sweeps"]),
         .library(name: "Analysis", targets: ["Analysis"]),
     ],
@@ -28,21 +29,24 @@ let package = Package(
         ),
         // libpq from Debian's libpq-dev: the only PostgreSQL client.
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
-        // The libpq wrapper: connections, parameterized queries, binary COPY, errors, migrations,
-        // LISTEN/NOTIFY, and the local cluster the tool manages.
+        // The libpq wrapper: connections, typed queries, binary COPY, errors, LISTEN/NOTIFY, and
+        // the local cluster the tool manages. Knows nothing of nepsim's tables.
         .target(name: "PostgresStore", dependencies: ["CLibPQ"]),
+        // nepsim's schema: the migrations, the views generated from the outcome catalog, the
+        // roles, and the rows of its tables as Swift values (StoredSweep, ResultsLayout).
+        .target(name: "SweepStore", dependencies: ["SimulationCore", "Experiments", "PostgresStore"]),
         // Coordinator (sweeps cut into tasks) and worker loop (claim, simulate, write, complete).
         .target(name: "Sweeps", dependencies: [
-            "SimulationCore", "Experiments", "PostgresStore", .product(name: "Logging", package: "swift-log"),
+            "SimulationCore", "Experiments", "PostgresStore", "SweepStore", .product(name: "Logging", package: "swift-log"),
         ]),
         // For tests only: fresh, empty databases on a test server or a local cluster.
         .target(name: "PostgresTestSupport", dependencies: ["PostgresStore"]),
         // Probability-of-outcome analysis: report data from SQL, conditions, renderers (table, CSV, JSON, HTML).
-        .target(name: "Analysis", dependencies: ["SimulationCore", "PostgresStore", "Sweeps"]),
+        .target(name: "Analysis", dependencies: ["SimulationCore", "Experiments", "PostgresStore", "SweepStore"]),
         .executableTarget(
             name: "nepsim",
             dependencies: [
-                "SimulationCore", "Experiments", "PostgresStore", "Sweeps", "Analysis",
+                "SimulationCore", "Experiments", "PostgresStore", "SweepStore", "Sweeps", "Analysis",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -52,9 +56,9 @@ let package = Package(
         // End-to-end tests of the command-line tool: they run the built `nepsim` binary.
         .testTarget(name: "NepsimCLITests", dependencies: ["nepsim"]),
         .testTarget(name: "AnalysisTests", dependencies: [
-            "Analysis", "Sweeps", "PostgresStore", "PostgresTestSupport", "Experiments", "SimulationCore", "nepsim",
+            "Analysis", "Sweeps", "SweepStore", "PostgresStore", "PostgresTestSupport", "Experiments", "SimulationCore", "nepsim",
         ]),
         .testTarget(name: "PostgresStoreTests", dependencies: ["PostgresStore", "PostgresTestSupport"]),
-        .testTarget(name: "SweepsTests", dependencies: ["Sweeps", "PostgresStore", "PostgresTestSupport", "Experiments", "SimulationCore", "nepsim"]),
+        .testTarget(name: "SweepsTests", dependencies: ["Sweeps", "SweepStore", "PostgresStore", "PostgresTestSupport", "Experiments", "SimulationCore", "nepsim"]),
     ]
 )

@@ -1,5 +1,5 @@
 import PostgresStore
-import Sweeps
+import SweepStore
 
 // MARK: - Condition
 

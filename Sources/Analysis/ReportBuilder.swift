@@ -1,7 +1,7 @@
 import Foundation
 import PostgresStore
 import SimulationCore
-import Sweeps
+import SweepStore
 
 // MARK: - ReportRequest
 

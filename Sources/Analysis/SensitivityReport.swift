@@ -2,7 +2,7 @@ import Experiments
 import Foundation
 import PostgresStore
 import SimulationCore
-import Sweeps
+import SweepStore
 
 // MARK: - SensitivityReport
 

@@ -1,6 +1,7 @@
 import Experiments
 import Foundation
 import PostgresStore
+import SweepStore
 
 // MARK: - Adaptive precision
 

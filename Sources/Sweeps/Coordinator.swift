@@ -2,6 +2,7 @@ import Experiments
 import Foundation
 import PostgresStore
 import SimulationCore
+import SweepStore
 
 // MARK: - Coordinator
 

@@ -3,6 +3,7 @@ import Experiments
 import Foundation
 import PostgresStore
 import SimulationCore
+import SweepStore
 
 // MARK: - A claimed task
 

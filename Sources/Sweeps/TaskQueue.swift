@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import PostgresStore
+import SweepStore
 
 // MARK: - TaskTimings
 

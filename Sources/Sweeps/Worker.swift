@@ -3,6 +3,7 @@ import Experiments
 import Foundation
 import Logging
 import PostgresStore
+import SweepStore
 
 // MARK: - WorkerConfiguration
 

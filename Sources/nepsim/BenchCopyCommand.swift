@@ -4,6 +4,7 @@ import Experiments
 import Foundation
 import PostgresStore
 import SimulationCore
+import SweepStore
 import Sweeps
 
 /// `nepsim bench-copy`: times the worker's binary COPY path and writes the same rows as CSV, so

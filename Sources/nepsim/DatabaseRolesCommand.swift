@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PostgresStore
+import SweepStore
 
 /// `nepsim db roles`: the worker and analyst roles, and login roles in them.
 struct DatabaseRolesCommand: ParsableCommand {

@@ -2,6 +2,7 @@ import Analysis
 import ArgumentParser
 import Foundation
 import PostgresStore
+import SweepStore
 import Sweeps
 
 /// `nepsim report`: probabilities and distributions of a sweep, on screen or in a file.

@@ -4,6 +4,7 @@ import Experiments
 import Foundation
 import PostgresStore
 import SimulationCore
+import SweepStore
 import Sweeps
 
 extension DatabaseOptions {

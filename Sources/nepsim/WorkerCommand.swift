@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Logging
 import PostgresStore
+import SweepStore
 import Sweeps
 
 /// `nepsim worker`: claims tasks from the database and computes them, on any host.

@@ -4,6 +4,7 @@ import Logging
 import PostgresStore
 import PostgresTestSupport
 import SimulationCore
+import SweepStore
 import Sweeps
 import XCTest
 

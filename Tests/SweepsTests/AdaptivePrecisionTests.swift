@@ -1,5 +1,6 @@
 import Foundation
 import PostgresStore
+import SweepStore
 import Sweeps
 import XCTest
 

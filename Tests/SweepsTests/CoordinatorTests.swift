@@ -1,6 +1,7 @@
 import Experiments
 import PostgresStore
 import SimulationCore
+import SweepStore
 import Sweeps
 import XCTest
 

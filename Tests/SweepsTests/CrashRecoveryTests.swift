@@ -1,8 +1,9 @@
 import Foundation
 import PostgresStore
 import PostgresTestSupport
-@testable import Sweeps
+import SweepStore
 import XCTest
+@testable import Sweeps
 
 extension DatabaseTestCase {
     /// A PostgreSQL server of the test's own (crashed, restarted or stopped at will without

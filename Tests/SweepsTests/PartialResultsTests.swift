@@ -1,6 +1,7 @@
+import Experiments
 import Foundation
 import PostgresStore
-import Experiments
+import SweepStore
 import Sweeps
 import XCTest
 

@@ -2,6 +2,7 @@ import Analysis
 import Experiments
 import Foundation
 import PostgresStore
+import SweepStore
 import Sweeps
 import XCTest
 

@@ -1,6 +1,7 @@
 import Foundation
 import PostgresStore
 import PostgresTestSupport
+import SweepStore
 import Sweeps
 import XCTest
 

@@ -2,8 +2,9 @@ import Experiments
 import Foundation
 import PostgresStore
 import SimulationCore
-@testable import Sweeps
+import SweepStore
 import XCTest
+@testable import Sweeps
 
 /// Claims, leases, exactly-once results, poison tasks, and determinism across worker counts.
 final class WorkerTests: DatabaseTestCase {

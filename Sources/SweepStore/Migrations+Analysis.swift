@@ -1,12 +1,13 @@
+import PostgresStore
+
 // MARK: - Analysis objects (migration 2)
 
 extension Migrations {
     /// The public analysis interface in SQL: the Wilson interval, long-format views of every
     /// outcome, distributions and event probabilities per sweep, yearly fans, and a branch
-    /// comparison. The outcome columns in these views were written out from the outcome catalog
-    /// when this migration was made; migrations are frozen once applied, so they are not
-    /// regenerated, and SchemaTests fails if the catalog and the views drift apart (a new outcome
-    /// needs a migration that adds it to both).
+    /// comparison. The outcome lists in these views were written out from the outcome catalog
+    /// when this migration was made and stay as history; the migrator then replaces the four
+    /// catalog-listing views with the ones `CatalogViews` generates from this build's catalog.
     static let analysisObjects = Migration(version: 2, name: "analysis: wilson_interval, distributions, probabilities, fans, compare_branches", sql: """
         -- The standard normal quantile (Acklam's rational approximation, relative error 1.2e-9):
         -- what turns a confidence level into z.
@@ -276,8 +277,8 @@ extension Migrations {
 extension Migrations {
     /// `event_probabilities` in one pass over a sweep's runs: a count per event column, then the 15
     /// counts unpivoted, instead of unpivoting every run's 15 events (15 million rows for a sweep of
-    /// a million runs) and grouping them. Same columns, same numbers. The event list follows
-    /// `OutcomeCatalog.events` (a test in AnalysisTests fails when they drift).
+    /// a million runs) and grouping them. Same columns, same numbers. (Its event list is now
+    /// generated: `CatalogViews.eventProbabilities`.)
     /// The interval functions are pure, so marked parallel safe: a plpgsql function is parallel
     /// unsafe unless it says otherwise, and that kept every query using them on one core.
     static let eventProbabilitiesInOnePass = Migration(version: 6, name: "event_probabilities in one pass over the runs", sql: """

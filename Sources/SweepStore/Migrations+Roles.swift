@@ -1,3 +1,5 @@
+import PostgresStore
+
 // MARK: - Sweep completion as a privileged step (migration 3)
 
 extension Migrations {

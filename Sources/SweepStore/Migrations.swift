@@ -1,3 +1,5 @@
+import PostgresStore
+
 // MARK: - Migrations
 
 /// The versioned schema migrations, in order. Each is applied once, in a transaction, and recorded
@@ -5,11 +7,12 @@
 /// worker binary copied to another host carries its schema with it.
 ///
 /// The column lists of `runs` and `run_years` follow the simulation core's outcome catalog; a test
-/// (SweepsTests) fails if they drift apart. Adding an outcome means adding a migration.
+/// (SchemaTests) fails if they drift apart. Adding an outcome means adding a migration for its
+/// column; the views that list the outcomes are generated (`CatalogViews`) and follow by themselves.
 public enum Migrations {
     public static let all: [Migration] = [initialSchema, analysisObjects, sweepCompletion, completionRowLock, workerFunctions,
                                            eventProbabilitiesInOnePass, compactParameterValues, analyzeOnlyLargeSweeps, morrisLevels,
-                                           cachedClaimPlan]
+                                           cachedClaimPlan, derivedObjects]
 
     static let initialSchema = Migration(version: 1, name: "initial schema: sweeps, tasks, workers, runs, run_years", sql: """
         CREATE SCHEMA IF NOT EXISTS nepsim;

@@ -1,3 +1,4 @@
+import PostgresStore
 // MARK: - SweepError
 
 /// Mistakes a user can make with sweeps, each with what to do about it.

@@ -1,3 +1,4 @@
+import PostgresStore
 // MARK: - Migration
 
 /// One versioned change to the database schema.
@@ -64,8 +65,9 @@ public enum SchemaMigrator {
         throw SchemaMismatch(status: status, database: connection.maskedURL)
     }
 
-    /// Applies every migration the database lacks, each in its own transaction, holding an
-    /// advisory lock so two processes cannot migrate at once. Returns the versions applied.
+    /// Applies every migration the database lacks, in one transaction, holding an advisory lock
+    /// so two processes cannot migrate at once; then, at the latest version, replaces the
+    /// generated views if their text changed (`CatalogViews`). Returns the versions applied.
     /// `upTo` stops at a version (for testing an upgrade from an older schema).
     @discardableResult
     public static func migrate(_ connection: PostgresConnection, upTo lastVersion: Int = .max) throws -> [Int] {
@@ -92,6 +94,7 @@ public enum SchemaMigrator {
                     """)
                 applied.append(migration.version)
             }
+            if lastVersion >= expectedVersion { _ = try CatalogViews.applyIfChanged(connection) }
         }
         return applied
     }

@@ -1,4 +1,4 @@
-import CLibPQ
+import PostgresStore
 import Foundation
 
 // MARK: - DatabaseRoles
@@ -86,16 +86,5 @@ public enum DatabaseRoles {
     static func isSafeRoleName(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, ("a"..."z").contains(first), name.count <= 63 else { return false }
         return name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
-    }
-}
-
-extension PostgresConnection {
-    /// The SCRAM-SHA-256 verifier of a password, computed by libpq on this side of the connection.
-    public func encryptPassword(_ password: String, user: String) throws(PostgresError) -> String {
-        guard let pointer = withHandle({ PQencryptPasswordConn($0, password, user, "scram-sha-256") }) ?? nil else {
-            throw PostgresError(kind: .client, message: "could not hash the password: \(lastErrorMessage)")
-        }
-        defer { PQfreemem(pointer) }
-        return String(cString: pointer)
     }
 }

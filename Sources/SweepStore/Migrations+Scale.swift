@@ -1,3 +1,5 @@
+import PostgresStore
+
 // MARK: - Compact parameter values
 
 extension Migrations {
@@ -120,5 +122,21 @@ extension Migrations {
             WHERE t.sweep_id = c.sweep_id AND t.task_id = c.task_id
             RETURNING t.sweep_id, t.task_id, t.first_run, t.run_count, t.attempts;
         END $$;
+        """)
+}
+
+// MARK: - Derived objects (migration 11)
+
+extension Migrations {
+    /// Where the migrator records the text of the objects it generates rather than migrates (the
+    /// views that list the outcome catalog: `CatalogViews`), so it replaces them only when this
+    /// build's text differs: replacing a view takes a lock that would wait for every report
+    /// reading it.
+    static let derivedObjects = Migration(version: 11, name: "nepsim.derived_objects: generated views, by their text", sql: """
+        CREATE TABLE nepsim.derived_objects (
+            name text PRIMARY KEY,
+            definition text NOT NULL,
+            applied_at timestamptz NOT NULL DEFAULT now()
+        );
         """)
 }
