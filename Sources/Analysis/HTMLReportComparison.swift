@@ -14,9 +14,9 @@ extension HTMLReport {
                 : "Runs split by the event <code>\(Text.escape(comparison.splitBy))</code>."
             var html = "<section id=\"comparison\"><h2>Comparison: \(Text.escape(left.label)) vs \(Text.escape(right.label))</h2>"
             html += "<p>\(split) <span class=\"swatch left\"></span><strong>\(Text.escape(left.label))</strong>: "
-                + "\(Text.grouped(Double(left.runs), decimals: 0)) runs; "
+                + "\(Numbers.grouped(Double(left.runs), decimals: 0)) runs; "
                 + "<span class=\"swatch right\"></span><strong>\(Text.escape(right.label))</strong>: "
-                + "\(Text.grouped(Double(right.runs), decimals: 0)) runs. "
+                + "\(Numbers.grouped(Double(right.runs), decimals: 0)) runs. "
                 + "Differences are \(Text.escape(left.label)) minus \(Text.escape(right.label)), with 95% intervals.</p>"
             html += table(comparison)
             html += histograms(comparison)
@@ -34,13 +34,13 @@ extension HTMLReport {
             for row in comparison.rows {
                 let cells: [String]
                 if row.kind == "probability" {
-                    cells = [Text.percent(row.left), Text.percent(row.right), Text.percentagePoints(row.difference),
-                             interval(Text.percentagePoints(row.lower), Text.percentagePoints(row.upper))]
+                    cells = [Numbers.percent(row.left), Numbers.percent(row.right), Numbers.percentagePoints(row.difference),
+                             interval(Numbers.percentagePoints(row.lower), Numbers.percentagePoints(row.upper))]
                 } else {
                     let unit = units[row.name] ?? ""
-                    cells = [Text.number(row.left, unit: unit), Text.number(row.right, unit: unit),
-                             Text.signedNumber(row.difference, unit: unit),
-                             interval(Text.signedNumber(row.lower, unit: unit), Text.signedNumber(row.upper, unit: unit))]
+                    cells = [Numbers.number(row.left, unit: unit), Numbers.number(row.right, unit: unit),
+                             Numbers.signedNumber(row.difference, unit: unit),
+                             interval(Numbers.signedNumber(row.lower, unit: unit), Numbers.signedNumber(row.upper, unit: unit))]
                 }
                 html += "<tr><td><code>\(Text.escape(row.name))</code></td><td>\(Text.escape(row.kind))</td>"
                     + cells.map { "<td class=\"num\">\($0)</td>" }.joined() + "</tr>"
@@ -50,7 +50,7 @@ extension HTMLReport {
 
         /// "a to b", or "-" when either end is missing.
         private static func interval(_ lower: String, _ upper: String) -> String {
-            lower == Text.missing || upper == Text.missing ? Text.missing : "\(lower) to \(upper)"
+            lower == Numbers.missing || upper == Numbers.missing ? Numbers.missing : "\(lower) to \(upper)"
         }
 
         /// For each outcome with a histogram in both branches, the two overlaid.

@@ -52,9 +52,9 @@ extension HTMLReport {
             markup += band(points, lower: \.p25, upper: \.p75, x: x, y: y, className: "mark band-inner")
             markup += SVG.path(points.map { (x($0.year), y($0.p50)) }, closed: false, className: "mark median")
             for point in points {
-                let tooltip = "\(Int(point.year)): median \(HTMLReport.Text.number(point.p50, unit: fan.unit)); "
-                    + "50% \(HTMLReport.Text.number(point.p25, unit: fan.unit)) to \(HTMLReport.Text.number(point.p75, unit: fan.unit)); "
-                    + "90% \(HTMLReport.Text.number(point.p05, unit: fan.unit)) to \(HTMLReport.Text.number(point.p95, unit: fan.unit))"
+                let tooltip = "\(Int(point.year)): median \(Numbers.number(point.p50, unit: fan.unit)); "
+                    + "50% \(Numbers.number(point.p25, unit: fan.unit)) to \(Numbers.number(point.p75, unit: fan.unit)); "
+                    + "90% \(Numbers.number(point.p05, unit: fan.unit)) to \(Numbers.number(point.p95, unit: fan.unit))"
                 markup += "<circle cx=\"\(SVG.coordinate(x(point.year)))\" cy=\"\(SVG.coordinate(y(point.p50)))\" r=\"2.5\""
                     + " class=\"mark median-point\"><title>\(HTMLReport.Text.escape(tooltip))</title></circle>"
             }

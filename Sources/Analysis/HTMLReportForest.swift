@@ -17,7 +17,7 @@ extension HTMLReport {
 
         /// The bar of one event, named `forest:<event>`.
         static func render(_ event: ReportData.Event) -> String {
-            let title = "\(event.name): \(Text.percent(event.probability)) (95% interval \(Text.percent(event.lower)) to \(Text.percent(event.upper)))"
+            let title = "\(event.name): \(Numbers.percent(event.probability)) (95% interval \(Numbers.percent(event.lower)) to \(Numbers.percent(event.upper)))"
             let values = [event.probability, event.lower, event.upper]
             guard event.trials > 0, values.allSatisfy(\.isFinite) else {
                 return SVG.open(kind: "forest", name: event.name, title: "\(event.name): no data", layout: layout, isEmpty: true)
@@ -40,7 +40,7 @@ extension HTMLReport {
                 + " width=\"\(SVG.coordinate(layout.width))\" height=\"16\" aria-hidden=\"true\">"
             for value in gridValues {
                 let anchor = value == 0 ? "start" : value == 1 ? "end" : "middle"
-                markup += SVG.text(Text.percent(value, decimals: 0), x: scale(value), y: 12, anchor: anchor, className: "tick")
+                markup += SVG.text(Numbers.percent(value, decimals: 0), x: scale(value), y: 12, anchor: anchor, className: "tick")
             }
             return markup + SVG.close
         }

@@ -63,7 +63,7 @@ extension HTMLReport.HistogramChart {
         for bin in bins where bin.count > 0 {
             let (left, right) = axes.barSpan(bin.lower, bin.upper)
             let top = axes.y(bin.count)
-            let tooltip = "\(HTMLReport.Text.number(bin.lower, unit: unit)) to \(HTMLReport.Text.number(bin.upper, unit: unit)): \(count(bin.count)) runs"
+            let tooltip = "\(Numbers.number(bin.lower, unit: unit)) to \(Numbers.number(bin.upper, unit: unit)): \(count(bin.count)) runs"
             markup += SVG.rect(x: left, y: top, width: right - left, height: axes.y(0) - top, className: "mark bar", tooltip: tooltip)
         }
         markup += axes.xAxis(label: unit.isEmpty ? name : unit)
@@ -72,10 +72,10 @@ extension HTMLReport.HistogramChart {
 
     private static func subtitle(_ bins: [Bin], unit: String, runs: Double) -> String {
         if let value = singleValue(bins) {
-            return "all \(count(runs)) runs at \(HTMLReport.Text.number(value, unit: unit))"
+            return "all \(count(runs)) runs at \(Numbers.number(value, unit: unit))"
         }
         let width = bins[0].upper - bins[0].lower
-        return "\(count(runs)) runs; bins of \(withUnit(HTMLReport.Text.trimmed(HTMLReport.Text.number(width)), unit: unit))"
+        return "\(count(runs)) runs; bins of \(withUnit(Numbers.trimmed(Numbers.number(width)), unit: unit))"
     }
 
     /// "; 12 runs above the axis (the longest tail), 3 below", when the axis left runs off.
@@ -92,7 +92,7 @@ extension HTMLReport.HistogramChart {
     }
 
     static func count(_ runs: Double) -> String {
-        HTMLReport.Text.grouped(runs, decimals: 0)
+        Numbers.grouped(runs, decimals: 0)
     }
 }
 

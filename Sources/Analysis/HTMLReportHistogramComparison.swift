@@ -35,15 +35,15 @@ extension HTMLReport.HistogramChart {
                               layout: layout)
         markup += SVG.heading(outcome, subtitle: "share of each branch's runs per bin")
         markup += SVG.yAxis(ticks: axes.yTicks, scale: axes.y, label: "share of branch runs", layout: layout) { value in
-            HTMLReport.Text.trimmed(HTMLReport.Text.grouped(value * 100, decimals: 1)) + "%"
+            Numbers.trimmed(Numbers.grouped(value * 100, decimals: 1)) + "%"
         }
         for bin in 0..<(edges.count - 1) {
             let (left, right) = axes.barSpan(edges[bin], edges[bin + 1])
             let width = (right - left) / Double(series.count)
             for (index, (item, _)) in series.enumerated() where shares[index][bin] > 0 {
                 let share = shares[index][bin], top = axes.y(share)
-                let tooltip = "\(item.label), \(HTMLReport.Text.number(edges[bin], unit: unit)) to "
-                    + "\(HTMLReport.Text.number(edges[bin + 1], unit: unit)): \(HTMLReport.Text.percent(share)) of runs"
+                let tooltip = "\(item.label), \(Numbers.number(edges[bin], unit: unit)) to "
+                    + "\(Numbers.number(edges[bin + 1], unit: unit)): \(Numbers.percent(share)) of runs"
                 markup += SVG.rect(x: left + Double(index) * width, y: top, width: width, height: axes.y(0) - top,
                                    className: "mark \(item.className)", tooltip: tooltip)
             }

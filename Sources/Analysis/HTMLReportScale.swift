@@ -68,7 +68,7 @@ extension HTMLReport {
             let scaledStep = step / divisor
             let decimals = scaledStep >= 1 ? 0 : min(4, Int((-log10(scaledStep) - 1e-9).rounded(.up)))
             if value == 0 { return "0" }
-            return Text.grouped(value / divisor, decimals: decimals) + suffix
+            return Numbers.grouped(value / divisor, decimals: decimals) + suffix
         }
     }
 }

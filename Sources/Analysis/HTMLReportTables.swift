@@ -13,9 +13,9 @@ extension HTMLReport {
                 + "<th class=\"forest\">\(ForestBar.headerAxis())</th></tr></thead><tbody>"
             for event in events {
                 html += "<tr><td><code>\(Text.escape(event.name))</code></td>"
-                    + "<td class=\"num\">\(Text.grouped(Double(event.successes), decimals: 0)) of \(Text.grouped(Double(event.trials), decimals: 0))</td>"
-                    + "<td class=\"num\"><strong>\(Text.percent(event.probability))</strong></td>"
-                    + "<td class=\"num\">\(Text.percent(event.lower)) to \(Text.percent(event.upper))</td>"
+                    + "<td class=\"num\">\(Numbers.grouped(Double(event.successes), decimals: 0)) of \(Numbers.grouped(Double(event.trials), decimals: 0))</td>"
+                    + "<td class=\"num\"><strong>\(Numbers.percent(event.probability))</strong></td>"
+                    + "<td class=\"num\">\(Numbers.percent(event.lower)) to \(Numbers.percent(event.upper))</td>"
                     + "<td class=\"forest\">\(ForestBar.render(event))</td></tr>"
             }
             return html + "</tbody></table>"
@@ -31,10 +31,10 @@ extension HTMLReport {
             html += "</tr></thead><tbody>"
             for outcome in outcomes {
                 html += "<tr><td><code>\(Text.escape(outcome.name))</code></td><td>\(Text.escape(outcome.unit))</td>"
-                    + "<td class=\"num\">\(Text.grouped(Double(outcome.n), decimals: 0))</td>"
+                    + "<td class=\"num\">\(Numbers.grouped(Double(outcome.n), decimals: 0))</td>"
                 let values = [outcome.mean, outcome.sd, outcome.p05, outcome.p25, outcome.p50, outcome.p75, outcome.p95]
                 for (index, value) in values.enumerated() {
-                    let cell = Text.number(value, unit: outcome.unit)
+                    let cell = Numbers.number(value, unit: outcome.unit)
                     html += index == 4 ? "<td class=\"num\"><strong>\(cell)</strong></td>" : "<td class=\"num\">\(cell)</td>"
                 }
                 html += "</tr>"
@@ -47,8 +47,8 @@ extension HTMLReport {
             var html = "<table class=\"leaders\"><tbody>"
             for key in leaders.keys.sorted() {
                 let shares = (leaders[key] ?? [:]).sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-                let text = shares.map { "\(Text.escape($0.key)) \(Text.percent($0.value))" }.joined(separator: ", ")
-                html += "<tr><th>\(Text.escape(key))</th><td>\(text.isEmpty ? Text.missing : text)</td></tr>"
+                let text = shares.map { "\(Text.escape($0.key)) \(Numbers.percent($0.value))" }.joined(separator: ", ")
+                html += "<tr><th>\(Text.escape(key))</th><td>\(text.isEmpty ? Numbers.missing : text)</td></tr>"
             }
             return html + "</tbody></table>"
         }

@@ -30,7 +30,7 @@ extension HTMLReport {
     public static func render(_ report: SensitivityReport) -> String {
         let title = report.method == "morris" ? "Morris elementary effects of \(report.outcome)" : "Sensitivity of \(report.outcome)"
         var body = "<header><h1>\(Text.escape(title))</h1><p class=\"note\">\(Text.escape(report.sweep)), "
-            + "\(Text.grouped(Double(report.runs), decimals: 0)) runs, method \(Text.escape(report.method))</p></header>\n"
+            + "\(Numbers.grouped(Double(report.runs), decimals: 0)) runs, method \(Text.escape(report.method))</p></header>\n"
         body += section(id: "indices", title: report.method == "morris" ? "How much each parameter moves it" : "Which parameters drive it",
                         intro: report.method == "morris"
                             ? "mu* (bars) with its 95% bootstrap interval (whiskers): the mean absolute elementary effect."
@@ -46,10 +46,10 @@ extension HTMLReport {
     public static func render(_ report: DiscoveryReport) -> String {
         var body = "<header><h1>Where \(Text.escape(report.event)) happens</h1><p class=\"note\">\(Text.escape(report.source))"
             + (report.given.map { ", given <code class=\"given\">\(Text.escape($0))</code>" } ?? "")
-            + ", \(Text.grouped(Double(report.runs), decimals: 0)) runs</p></header>\n"
+            + ", \(Numbers.grouped(Double(report.runs), decimals: 0)) runs</p></header>\n"
         body += section(id: "tradeoff", title: "Coverage against density",
                         intro: "Each point is a box along PRIM's peeling trajectory; the ringed one is the densest box "
-                            + "holding at least \(Text.percent(report.min_coverage, decimals: 0)) of the event's runs.",
+                            + "holding at least \(Numbers.percent(report.min_coverage, decimals: 0)) of the event's runs.",
                         body: PrimTradeoffChart.render(report))
         body += "<section id=\"box\"><h2>The chosen box</h2><pre>\(Text.escape(report.table))</pre></section>\n"
         return page(title: "nepsim discover: \(report.event)", body: body)
@@ -74,7 +74,7 @@ extension HTMLReport {
         if let discovery {
             html += section(id: "why-discovery", title: "Where \(discovery.event) happens (PRIM)",
                             intro: "Coverage against density along the peeling trajectory; the ringed box holds at least "
-                                + "\(Text.percent(discovery.min_coverage, decimals: 0)) of the event's runs. As a condition: "
+                                + "\(Numbers.percent(discovery.min_coverage, decimals: 0)) of the event's runs. As a condition: "
                                 + discovery.condition,
                             body: PrimTradeoffChart.render(discovery))
         }
@@ -111,7 +111,7 @@ extension HTMLReport {
                                   title: "\(series.map(\.label).joined(separator: " and ")) of \(report.outcome) per parameter",
                                   layout: layout)
             markup += SVG.heading("\(report.outcome): " + series.map(\.label).joined(separator: " and "),
-                                  subtitle: "\(report.method), \(Text.grouped(Double(report.runs), decimals: 0)) runs; whiskers: 95% intervals")
+                                  subtitle: "\(report.method), \(Numbers.grouped(Double(report.runs), decimals: 0)) runs; whiskers: 95% intervals")
             for value in ticks.values {
                 markup += SVG.line(x1: x(value), y1: layout.plotTop, x2: x(value), y2: layout.plotBottom, className: "grid")
             }
@@ -131,7 +131,7 @@ extension HTMLReport {
                     }
                 }
             }
-            markup += SVG.xAxis(ticks: ticks.values.map { ($0, Text.trimmed(Text.number($0))) }, scale: x,
+            markup += SVG.xAxis(ticks: ticks.values.map { ($0, Numbers.trimmed(Numbers.number($0))) }, scale: x,
                                 label: morris ? "mu* (output units per unit of the parameter's range)" : "share of variance",
                                 layout: layout)
             return markup + SVG.close
@@ -156,19 +156,19 @@ extension HTMLReport {
             markup += SVG.heading("\(report.event): coverage against density",
                                   subtitle: "\(report.trajectory.count) boxes; chosen: step \(report.chosen_step)")
             markup += SVG.yAxis(ticks: yTicks, scale: y, label: "density (share of the box's runs with the event)",
-                                layout: layout, format: { Text.percent($0, decimals: 0) })
+                                layout: layout, format: { Numbers.percent($0, decimals: 0) })
             markup += SVG.path(report.trajectory.map { (x($0.coverage), y($0.density)) }, closed: false, className: "mark line")
             for (index, step) in report.trajectory.enumerated() {
                 let chosen = index == report.chosen_step
                 let size = chosen ? 10.0 : 5.0
                 markup += SVG.rect(x: x(step.coverage) - size / 2, y: y(step.density) - size / 2, width: size, height: size,
                                    className: chosen ? "mark point chosen" : "mark point",
-                                   tooltip: "step \(index): coverage \(Text.percent(step.coverage)), density \(Text.percent(step.density)), "
-                                       + "mass \(Text.percent(step.mass)), \(step.restricted.count) parameters restricted")
+                                   tooltip: "step \(index): coverage \(Numbers.percent(step.coverage)), density \(Numbers.percent(step.density)), "
+                                       + "mass \(Numbers.percent(step.mass)), \(step.restricted.count) parameters restricted")
             }
             let picked = report.trajectory[report.chosen_step]
             markup += SVG.text("chosen box", x: x(picked.coverage) + 8, y: y(picked.density) - 8, className: "tick")
-            markup += SVG.xAxis(ticks: xTicks.values.map { ($0, Text.percent($0, decimals: 0)) }, scale: x,
+            markup += SVG.xAxis(ticks: xTicks.values.map { ($0, Numbers.percent($0, decimals: 0)) }, scale: x,
                                 label: "coverage (share of the event's runs inside the box)", layout: layout)
             return markup + SVG.close
         }

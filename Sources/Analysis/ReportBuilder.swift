@@ -1,3 +1,4 @@
+import Experiments
 import Foundation
 import PostgresStore
 import SimulationCore
@@ -25,6 +26,15 @@ public enum ReportError: Error, Sendable, CustomStringConvertible, Equatable {
     case unknownEvent(String, known: [String])
     case noRuns(String)
     case conflictingOptions(String)
+    /// Outcomes that came out NaN or infinite in some runs (only runs simulated in this process:
+    /// the database stores no such value).
+    case nonFiniteOutcomes([NonFiniteOutcome])
+
+    /// An outcome and how many runs gave it a NaN or infinite value.
+    public struct NonFiniteOutcome: Sendable, Equatable {
+        public var name: String
+        public var runs: Int
+    }
 
     public var description: String {
         switch self {
@@ -34,6 +44,9 @@ public enum ReportError: Error, Sendable, CustomStringConvertible, Equatable {
             return "no runs to report: \(what)"
         case .conflictingOptions(let message):
             return message
+        case .nonFiniteOutcomes(let outcomes):
+            return outcomes.map { "\($0.name) (\($0.runs) runs)" }.joined(separator: ", ") + " came out NaN or infinite: "
+                + "the scenario's parameters push the model outside its range; check them with `nepsim scenario check`"
         }
     }
 }
@@ -59,7 +72,7 @@ public enum ReportBuilder {
         try connection.query("BEGIN TRANSACTION READ ONLY")
         defer { _ = try? connection.query("ROLLBACK") }
         let sweep = try StoredSweep.load(request.sweep, from: connection)
-        let info = try sweepInfo(sweep.id, connection: connection)
+        let source = try source(sweep.id, connection: connection)
         let selection = try Selection(sweepID: sweep.id, given: request.given, connection: connection)
         let columns = try selection.columns(connection)
         guard columns.count > 0 else {
@@ -67,7 +80,7 @@ public enum ReportBuilder {
                                      ?? "sweep \(sweep.id) has no stored runs yet")
         }
         var data = ReportData(
-            sweep: info, given: request.given.map(printable), runs: columns.count,
+            source: source, given: request.given.map(printable), runs: columns.count,
             numeric: columns.quantiles(),
             events: columns.eventProbabilities(),
             leaders: try leaders(selection, connection: connection),
@@ -122,19 +135,19 @@ public enum ReportBuilder {
 
     // MARK: Statistics
 
-    static func sweepInfo(_ id: Int64, connection: PostgresConnection) throws -> ReportData.SweepInfo {
+    /// The stored sweep's scenario, seed, design and state.
+    static func source(_ id: Int64, connection: PostgresConnection) throws -> ReportData.Source {
         let r = try connection.query("""
             SELECT s.sweep_id, s.name, s.scenario_name, s.scenario_title, s.runs_total, s.seed, s.design,
                    s.created_at::text AS created, s.state,
                    (SELECT count(*) FROM nepsim.runs r WHERE r.sweep_id = s.sweep_id) AS stored
             FROM nepsim.sweeps s WHERE s.sweep_id = \(bind: id)
             """)
-        return ReportData.SweepInfo(id: id, name: printable(try r.value(0, "name")),
-                                    scenario: printable(try r.value(0, "scenario_name")),
-                                    scenarioTitle: printable(try r.value(0, "scenario_title")), runs: try r.value(0, "runs_total"),
-                                    seed: try r.value(0, "seed"), design: try r.value(0, "design"),
-                                    createdAt: try r.value(0, "created"), state: try r.value(0, "state"),
-                                    storedRuns: try r.value(0, "stored"))
+        let sweep = ReportData.SweepInfo(id: id, name: printable(try r.value(0, "name")), createdAt: try r.value(0, "created"),
+                                         state: try r.value(0, "state"), storedRuns: try r.value(0, "stored"))
+        return ReportData.Source(scenario: printable(try r.value(0, "scenario_name")),
+                                 scenarioTitle: printable(try r.value(0, "scenario_title")), seed: try r.value(0, "seed"),
+                                 design: try r.value(0, "design"), runs: try r.value(0, "runs_total"), sweep: sweep)
     }
 
     /// Text from the database as it may reach a terminal: control characters (escape sequences
@@ -216,15 +229,9 @@ public enum ReportBuilder {
         let sortedYears = rowsByYear.keys.sorted()
         let units = ["harvest_mt": "Mt", "procurement_mt": "Mt", "famine_deaths": "persons", "industrial_output": "output units (1928 about 100)"]
         return fanSeries.enumerated().map { column, series in
-            var bands: [[Double]] = Array(repeating: [], count: 5)
-            for year in sortedYears {
-                var values = rowsByYear[year]!.map { reader.doubles[1 + column][$0] }.filter { !$0.isNaN }
-                let q = values.isEmpty ? Array(repeating: Double.nan, count: 5)
-                    : OrderStatistics.quantiles(&values, [0.05, 0.25, 0.5, 0.75, 0.95])
-                for band in 0..<5 { bands[band].append(q[band]) }
-            }
-            return ReportData.Fan(series: series, unit: units[series] ?? "", years: sortedYears, runs: runs,
-                                  sampledEvery: step, p05: bands[0], p25: bands[1], p50: bands[2], p75: bands[3], p95: bands[4])
+            ReportData.Fan(series: series, unit: units[series] ?? "", years: sortedYears,
+                           values: sortedYears.map { year in rowsByYear[year]!.map { reader.doubles[1 + column][$0] } },
+                           runs: runs, sampledEvery: step)
         }
     }
 

@@ -1,32 +1,70 @@
+import Experiments
+import SimulationCore
+
 // MARK: - ReportData
 
-/// Everything a report shows, computed once from SQL and rendered as a table, CSV, JSON or HTML.
-/// The renderers read only this, so every format carries the same numbers.
+/// Everything a report shows about a set of runs, whether `nepsim report` read them from a stored
+/// sweep or `nepsim simulate` ran them in this process. Rendered as a table, CSV, JSON or HTML; the
+/// renderers read only this, so every format and both commands carry the same numbers.
 public struct ReportData: Codable, Sendable {
+    /// What was run: the scenario, seed and design, and either the stored sweep the runs were read
+    /// from or the weather of an in-process batch.
+    public struct Source: Codable, Sendable {
+        public var scenario: String
+        public var scenarioTitle: String
+        public var seed: String
+        public var design: String
+        /// Runs asked for: the sweep's total, or `simulate --runs`.
+        public var runs: Int
+        /// The sweep the runs were read from; nil for runs simulated in this process.
+        public var sweep: SweepInfo?
+        /// The weather mode of runs simulated in this process (a sweep's lives in its scenario text).
+        public var weather: String?
+
+        public init(scenario: String, scenarioTitle: String, seed: String, design: String, runs: Int,
+                    sweep: SweepInfo? = nil, weather: String? = nil) {
+            self.scenario = scenario
+            self.scenarioTitle = scenarioTitle
+            self.seed = seed
+            self.design = design
+            self.runs = runs
+            self.sweep = sweep
+            self.weather = weather
+        }
+
+        /// A short name for titles: the sweep's name, or the scenario's for an in-process batch.
+        public var name: String { sweep?.name ?? scenario }
+
+        /// One line when the numbers cover only part of a sweep; nil when they cover all of it or
+        /// the runs were simulated in this process.
+        public var coverageWarning: String? {
+            guard let sweep, !sweep.isComplete(runs: runs) else { return nil }
+            let percent = runs > 0 ? 100 * Double(sweep.storedRuns) / Double(runs) : 0
+            return "sweep is \(sweep.state): these numbers cover \(sweep.storedRuns.formatted()) of \(runs.formatted()) runs ("
+                + String(format: "%.1f", percent) + "%), not the whole sweep"
+        }
+    }
+
+    /// A stored sweep, as `nepsim.sweeps` describes it.
     public struct SweepInfo: Codable, Sendable {
         public var id: Int64
         public var name: String
-        public var scenario: String
-        public var scenarioTitle: String
-        public var runs: Int
-        public var seed: String
-        public var design: String
         public var createdAt: String
         /// pending, running, done, failed or cancelled: a report of an unfinished sweep says so.
         public var state: String
         /// Runs stored so far (all of the sweep, before any --given).
         public var storedRuns: Int
 
-        /// Whether the sweep finished with every run stored.
-        public var isComplete: Bool { state == "done" && storedRuns == runs }
-
-        /// One line for an incomplete sweep, nil for a complete one.
-        public var coverageWarning: String? {
-            guard !isComplete else { return nil }
-            let percent = runs > 0 ? 100 * Double(storedRuns) / Double(runs) : 0
-            return "sweep is \(state): these numbers cover \(storedRuns.formatted()) of \(runs.formatted()) runs ("
-                + String(format: "%.1f", percent) + "%), not the whole sweep"
+        public init(id: Int64, name: String, createdAt: String, state: String, storedRuns: Int) {
+            self.id = id
+            self.name = name
+            self.createdAt = createdAt
+            self.state = state
+            self.storedRuns = storedRuns
         }
+
+        /// Whether the sweep of `runs` runs finished with every run stored.
+        public func isComplete(runs: Int) -> Bool { state == "done" && storedRuns == runs }
     }
 
     /// Mean, spread and quantiles of one numeric outcome over the runs where it is defined.
@@ -112,7 +150,7 @@ public struct ReportData: Codable, Sendable {
         public var rows: [ComparisonRow]
     }
 
-    public var sweep: SweepInfo
+    public var source: Source
     /// The `--given` condition, if the runs were filtered.
     public var given: String?
     /// Runs that pass the condition.
@@ -135,7 +173,86 @@ extension ReportData {
     /// from a sample of the selected runs; empty when they use every run.
     public var fanSampleNote: String {
         guard let fan = fans.first, fan.sampledEvery > 1 else { return "" }
-        return ", over \(groupThousands(Double(fan.runs))) of \(groupThousands(Double(runs))) runs"
+        return ", over \(Numbers.grouped(Double(fan.runs), decimals: 0)) of \(Numbers.grouped(Double(runs), decimals: 0)) runs"
             + " (every \(fan.sampledEvery)th design point)"
+    }
+}
+
+// MARK: - Statistics
+
+extension ReportData {
+    /// Every numeric outcome's distribution; `column(i)` gives the values of
+    /// `OutcomeCatalog.numeric[i]`, one per run, NaN where it is undefined. Asked for one column
+    /// at a time, so a caller can build each from its runs without holding them all as columns.
+    static func distributions(_ column: (Int) -> [Double]) -> [Quantiles] {
+        OutcomeCatalog.numeric.indices.map { index in
+            Quantiles(name: OutcomeCatalog.numeric[index].name, unit: OutcomeCatalog.numeric[index].unit, column: column(index))
+        }
+    }
+
+    /// Every event's probability with its 95% Wilson interval; `column(i)` gives whether
+    /// `OutcomeCatalog.events[i]` happened, one per run.
+    static func probabilities(_ column: (Int) -> [Bool]) -> [Event] {
+        OutcomeCatalog.events.indices.map { index in
+            let happened = column(index)
+            return Event(name: OutcomeCatalog.events[index].name, successes: happened.reduce(0) { $0 + ($1 ? 1 : 0) },
+                         trials: happened.count)
+        }
+    }
+
+    /// The histograms a report draws (`ReportBuilder.histogramOutcomes`); `column` as for `distributions`.
+    static func histograms(_ column: (Int) -> [Double]) -> [Histogram] {
+        ReportBuilder.histogramOutcomes.compactMap { name in
+            guard let index = OutcomeCatalog.numeric.firstIndex(where: { $0.name == name }) else { return nil }
+            return ReportBuilder.histogram(name: name, unit: OutcomeCatalog.numeric[index].unit,
+                                           values: column(index).filter(\.isFinite), bins: ReportBuilder.histogramBins)
+        }
+    }
+}
+
+extension ReportData.Quantiles {
+    /// The quantiles `summarize` reports, ascending.
+    static let probabilities = [0.05, 0.25, 0.5, 0.75, 0.95]
+
+    /// Count, mean, sample standard deviation and quantiles of `column` over the runs where the
+    /// outcome is defined (NaN marks it undefined): the numbers `avg`, `stddev_samp` and
+    /// `percentile_cont` give in SQL. The one place both commands compute them.
+    public init(name: String, unit: String, column: [Double]) {
+        var values = column.filter { !$0.isNaN }
+        let n = values.count
+        guard n > 0 else {
+            self.init(name: name, unit: unit, n: 0, mean: nil, sd: nil, p05: nil, p25: nil, p50: nil, p75: nil, p95: nil)
+            return
+        }
+        let mean = values.reduce(0, +) / Double(n)
+        let sd: Double? = n > 1 ? (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n - 1)).squareRoot() : nil
+        let q = OrderStatistics.quantiles(&values, Self.probabilities)
+        self.init(name: name, unit: unit, n: n, mean: mean, sd: sd, p05: q[0], p25: q[1], p50: q[2], p75: q[3], p95: q[4])
+    }
+}
+
+extension ReportData.Event {
+    /// The event's share of `trials` runs with its 95% Wilson interval.
+    public init(name: String, successes: Int, trials: Int) {
+        let interval = WilsonInterval(successes: successes, trials: trials)
+        self.init(name: name, successes: successes, trials: trials,
+                  probability: trials > 0 ? Double(successes) / Double(trials) : 0,
+                  lower: interval.lower, upper: interval.upper)
+    }
+}
+
+extension ReportData.Fan {
+    /// The fan of one series from its values year by year (`values[i]` holds year `years[i]`'s
+    /// values, one per run; NaN where a run has none).
+    public init(series: String, unit: String, years: [Int], values: [[Double]], runs: Int, sampledEvery: Int = 1) {
+        var bands: [[Double]] = Array(repeating: [], count: ReportData.Quantiles.probabilities.count)
+        for yearValues in values {
+            var defined = yearValues.filter { !$0.isNaN }
+            let q = defined.isEmpty ? Array(repeating: Double.nan, count: bands.count)
+                : OrderStatistics.quantiles(&defined, ReportData.Quantiles.probabilities)
+            for band in bands.indices { bands[band].append(q[band]) }
+        }
+        self.init(series: series, unit: unit, years: years, runs: runs, sampledEvery: sampledEvery,
+                  p05: bands[0], p25: bands[1], p50: bands[2], p75: bands[3], p95: bands[4])
     }
 }

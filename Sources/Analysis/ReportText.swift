@@ -7,15 +7,10 @@ public enum ReportText {
     public static let width = 100
 
     public static func table(_ data: ReportData) -> String {
-        var lines: [String] = []
-        lines.append("Sweep \(data.sweep.id) '\(data.sweep.name)': \(data.sweep.scenarioTitle)")
-        lines.append("scenario \(data.sweep.scenario), seed \(data.sweep.seed), design \(data.sweep.design), \(data.runs) runs"
-                     + (data.given.map { " where \($0)" } ?? ""))
-        lines.append("state \(data.sweep.state), \(data.sweep.storedRuns) of \(data.sweep.runs) runs stored")
-        if let warning = data.sweep.coverageWarning { lines.append("WARNING: " + warning) }
+        var lines = header(data)
         lines.append("")
         lines.append("Event probabilities (95% Wilson intervals)")
-        lines.append(pad("event", 28, right: false) + pad("P", 8) + pad("interval", 20) + "   " + "0" + String(repeating: " ", count: 28) + "1")
+        lines.append(pad("event", 28, right: false) + pad("P", 8) + pad("95% interval", 20) + "   " + "0" + String(repeating: " ", count: 28) + "1")
         for e in data.events {
             lines.append(pad(e.name, 28, right: false) + pad(String(format: "%.4f", e.probability), 8)
                          + pad(String(format: "%.4f-%.4f", e.lower, e.upper), 20) + "  |" + intervalBar(e, width: 30) + "|")
@@ -24,7 +19,7 @@ public enum ReportText {
         lines.append("Outcome distributions")
         lines.append(pad("outcome", 28, right: false) + ["n", "mean", "p05", "p25", "p50", "p75", "p95"].map { pad($0, 10) }.joined())
         for q in data.numeric {
-            let cells = [pad(String(q.n), 10)] + [q.mean, q.p05, q.p25, q.p50, q.p75, q.p95].map { pad(compact($0), 10) }
+            let cells = [pad(String(q.n), 10)] + [q.mean, q.p05, q.p25, q.p50, q.p75, q.p95].map { pad(Numbers.compact($0), 10) }
             lines.append(pad(String(q.name.prefix(27)), 28, right: false) + cells.joined())
         }
         for (name, shares) in data.leaders.sorted(by: { $0.key < $1.key }) {
@@ -44,7 +39,7 @@ public enum ReportText {
             for fan in data.fans {
                 lines.append("  " + fan.series + " (" + fan.unit + ")")
                 for (i, year) in fan.years.enumerated() {
-                    lines.append("    \(year)  " + pad(compact(fan.p50[i]), 10) + "  (" + compact(fan.p05[i]) + " - " + compact(fan.p95[i]) + ")")
+                    lines.append("    \(year)  " + pad(Numbers.compact(fan.p50[i]), 10) + "  (" + Numbers.compact(fan.p05[i]) + " - " + Numbers.compact(fan.p95[i]) + ")")
                 }
             }
         }
@@ -54,26 +49,31 @@ public enum ReportText {
             lines.append(pad("outcome", 28, right: false) + pad("kind", 12, right: false) + pad("left", 11) + pad("right", 11)
                          + pad("difference", 12) + pad("95% interval", 26))
             for row in comparison.rows {
-                let interval = row.lower.map { compact($0) + " to " + compact(row.upper) } ?? "-"
+                let interval = row.lower.map { Numbers.compact($0) + " to " + Numbers.compact(row.upper) } ?? "-"
                 lines.append(pad(String(row.name.prefix(27)), 28, right: false) + pad(row.kind, 12, right: false)
-                             + pad(compact(row.left), 11) + pad(compact(row.right), 11) + pad(compact(row.difference), 12)
+                             + pad(Numbers.compact(row.left), 11) + pad(Numbers.compact(row.right), 11) + pad(Numbers.compact(row.difference), 12)
                              + pad(interval, 26))
             }
         }
         return lines.map { String($0.prefix(width)) }.joined(separator: "\n")
     }
 
-    /// A compact number: at most about 9 characters.
-    static func compact(_ value: Double?) -> String {
-        guard let value, value.isFinite else { return "-" }
-        let magnitude = abs(value)
-        if magnitude >= 1e9 { return String(format: "%.2fG", value / 1e9) }
-        if magnitude >= 1e6 { return String(format: "%.2fM", value / 1e6) }
-        if magnitude >= 1e4 { return String(format: "%.1fk", value / 1e3) }
-        if magnitude >= 100 { return String(format: "%.1f", value) }
-        if magnitude >= 1 { return String(format: "%.2f", value) }
-        if magnitude == 0 { return "0" }
-        return String(format: "%.4f", value)
+    /// What was run: the sweep and its state, or the batch simulated in this process.
+    static func header(_ data: ReportData) -> [String] {
+        let source = data.source
+        let runs = "\(data.runs) runs" + (data.given.map { " where \($0)" } ?? "")
+        var lines: [String]
+        if let sweep = source.sweep {
+            lines = ["Sweep \(sweep.id) '\(sweep.name)': \(source.scenarioTitle)",
+                     "scenario \(source.scenario), seed \(source.seed), design \(source.design), \(runs)",
+                     "state \(sweep.state), \(sweep.storedRuns) of \(source.runs) runs stored"]
+        } else {
+            lines = [source.scenarioTitle,
+                     "scenario \(source.scenario), seed \(source.seed), design \(source.design)"
+                        + (source.weather.map { ", weather \($0)" } ?? "") + ", \(runs)"]
+        }
+        if let warning = source.coverageWarning { lines.append("WARNING: " + warning) }
+        return lines
     }
 
     static func bar(_ fraction: Double, width: Int) -> String {
@@ -95,11 +95,11 @@ public enum ReportText {
             return lines + ["  no data"]
         }
         for (i, count) in h.counts.enumerated() {
-            let label = pad(compact(h.edges[i]), 9) + " - " + pad(compact(h.edges[i + 1]), 9)
+            let label = pad(Numbers.compact(h.edges[i]), 9) + " - " + pad(Numbers.compact(h.edges[i + 1]), 9)
             lines.append("  " + label + pad(String(count), 8) + "  " + bar(Double(count) / Double(largest), width: 55))
         }
-        if let above = h.aboveRange { lines.append("  (\(above) runs above \(compact(h.edges.last!)) not shown: a long tail)") }
-        if let below = h.belowRange { lines.append("  (\(below) runs below \(compact(h.edges.first!)) not shown: a long tail)") }
+        if let above = h.aboveRange { lines.append("  (\(above) runs above \(Numbers.compact(h.edges.last!)) not shown: a long tail)") }
+        if let below = h.belowRange { lines.append("  (\(below) runs below \(Numbers.compact(h.edges.first!)) not shown: a long tail)") }
         return lines
     }
 
@@ -108,9 +108,12 @@ public enum ReportText {
     public static let csvHeader = "section,branch,name,unit,n,mean,sd,p05,p25,p50,p75,p95,successes,trials,probability,ci95_low,ci95_high,difference,difference_low,difference_high"
 
     public static func csv(_ data: ReportData) -> String {
-        // The sweep's state first: n = runs stored, trials = runs of the sweep.
-        var lines = [csvHeader, ["sweep", "", "state", csvField(data.sweep.state), String(data.sweep.storedRuns),
-                                 "", "", "", "", "", "", "", "", String(data.sweep.runs), "", "", "", "", "", ""].joined(separator: ",")]
+        var lines = [csvHeader]
+        if let sweep = data.source.sweep {
+            // The sweep's state first: n = runs stored, trials = runs of the sweep.
+            lines.append(["sweep", "", "state", csvField(sweep.state), String(sweep.storedRuns),
+                          "", "", "", "", "", "", "", "", String(data.source.runs), "", "", "", "", "", ""].joined(separator: ","))
+        }
         func f(_ v: Double?) -> String { v.map { $0.isFinite ? String($0) : "" } ?? "" }
         func numeric(_ branch: String, _ q: ReportData.Quantiles) -> String {
             ["numeric", branch, q.name, csvField(q.unit), String(q.n), f(q.mean), f(q.sd), f(q.p05), f(q.p25), f(q.p50), f(q.p75), f(q.p95),

@@ -47,8 +47,8 @@ enum ProgressDisplay {
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
         let remaining = status.runsTotal - status.runsDone
         let eta = rate > 0 ? formatDuration(Double(remaining) / rate) : "-"
-        return "[\(bar)] \(groupThousands(Double(status.runsDone)))/\(groupThousands(Double(status.runsTotal))) runs"
-            + String(format: "  %@ runs/s", groupThousands(rate.rounded()))
+        return "[\(bar)] \(Numbers.grouped(Double(status.runsDone), decimals: 0))/\(Numbers.grouped(Double(status.runsTotal), decimals: 0)) runs"
+            + String(format: "  %@ runs/s", Numbers.grouped(rate.rounded(), decimals: 0))
             + "  ETA \(eta)  workers \(status.liveWorkers)  failed tasks \(status.tasksFailed)"
     }
 
@@ -61,11 +61,11 @@ enum ProgressDisplay {
     static func summary(_ s: SweepStatus) -> String {
         var lines = [
             "sweep \(s.id) '\(s.name)' (\(s.scenario)): \(s.state)",
-            "  runs      \(groupThousands(Double(s.runsDone))) of \(groupThousands(Double(s.runsTotal))) (\(String(format: "%.1f", 100 * s.fractionDone))%)",
+            "  runs      \(Numbers.grouped(Double(s.runsDone), decimals: 0)) of \(Numbers.grouped(Double(s.runsTotal), decimals: 0)) (\(String(format: "%.1f", 100 * s.fractionDone))%)",
             "  tasks     \(s.tasksDone) done, \(s.tasksRunning) running, \(s.tasksPending) pending, \(s.tasksFailed) failed (of \(s.tasksTotal))",
             "  design    \(s.design), seed \(s.seed), series \(s.series)",
             "  elapsed   \(formatDuration(s.elapsedSeconds))" + (s.runsDone > 0 && s.elapsedSeconds > 0
-                ? String(format: " (%@ runs/s overall)", groupThousands((Double(s.runsDone) / s.elapsedSeconds).rounded())) : ""),
+                ? String(format: " (%@ runs/s overall)", Numbers.grouped((Double(s.runsDone) / s.elapsedSeconds).rounded(), decimals: 0)) : ""),
             "  workers   \(s.liveWorkers) live",
         ]
         if let errors = s.errors { lines.append("  errors    \(errors.prefix(500))") }
@@ -97,8 +97,8 @@ enum SweepSummary {
               P(forced collectivization)           \(try pct("p_collectivization"))
               P(famine kills over a million)       \(try pct("p_famine_1m"))  (\(try pct("p_famine_1m_if_dead")) if Stalin died, \(try pct("p_famine_1m_if_alive")) if he lived)
               P(mass terror)                       \(try pct("p_terror"))
-              median famine deaths 1927-40         \(formatNumber(try number("famine_median")))
-              median industrial output 1940        \(formatNumber(try number("industry_median"))) (1928 = 100)
+              median famine deaths 1927-40         \(Numbers.number(try number("famine_median")))
+              median industrial output 1940        \(Numbers.number(try number("industry_median"))) (1928 = 100)
             """
     }
 }

@@ -36,7 +36,7 @@ struct ReportCommand: ParsableCommand {
     var given: String?
 
     @Option(help: "table, csv, json or html.")
-    var format: ReportFormat = .table
+    var format: ChartFormat = .table
 
     @Option(help: "With --format html: add why EVENT happens: its sensitivity indices (Sobol' on a saltelli sweep, Morris on a morris sweep, first-order from the runs otherwise) and PRIM's box over the selected runs.")
     var why: String?
@@ -47,8 +47,6 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     @OptionGroup var timeout: StatementTimeoutOption
-
-    enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case table, csv, json, html }
 
     func validate() throws {
         if compare != nil && splitBy != nil { throw ValidationError("use --split-by or --compare, not both.") }
@@ -72,38 +70,17 @@ struct ReportCommand: ParsableCommand {
         } catch let error as PostgresError {
             throw CommandFailure(timeout.explain(error) ?? error.description)
         }
-        let text: String
-        switch format {
-        case .table: text = ReportText.table(data)
-        case .csv: text = ReportText.csv(data)
-        case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            text = String(decoding: try encoder.encode(data), as: UTF8.self)
-        case .html:
-            var sections = ""
-            if let why {
-                sections = try SweepCommand.guarded { () throws -> String in
-                    // Indices describe the whole design (a Saltelli or Morris sweep cannot be filtered);
-                    // PRIM looks at the runs --given selects.
-                    let sensitivity = try SweepSensitivity.indices(sweep: sweep, output: why, connection: connection)
-                    let discovery = try SweepDiscovery.discover(sweep: sweep, event: why, given: given, minCoverage: 0.5,
-                                                                connection: connection)
-                    return HTMLReport.whySections(sensitivity: sensitivity, discovery: discovery)
-                }
+        var sections = ""
+        if let why {
+            sections = try SweepCommand.guarded { () throws -> String in
+                // Indices describe the whole design (a Saltelli or Morris sweep cannot be filtered);
+                // PRIM looks at the runs --given selects.
+                let sensitivity = try SweepSensitivity.indices(sweep: sweep, output: why, connection: connection)
+                let discovery = try SweepDiscovery.discover(sweep: sweep, event: why, given: given, minCoverage: 0.5,
+                                                            connection: connection)
+                return HTMLReport.whySections(sensitivity: sensitivity, discovery: discovery)
             }
-            text = HTMLReport.render(data, why: sections)
         }
-        if let output {
-            do {
-                try text.write(toFile: output, atomically: true, encoding: .utf8)
-            } catch {
-                throw CommandFailure("cannot write \(output): \(error.localizedDescription)")
-            }
-            FileHandle.standardError.write(Data("wrote \(output) (\(format.rawValue), \(data.runs) runs)\n".utf8))
-        } else {
-            print(text)
-        }
+        try emit(try render(data, as: format, why: sections), to: output)
     }
 }

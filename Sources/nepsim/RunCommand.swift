@@ -102,7 +102,7 @@ struct RunReport {
         lines.append("")
         lines.append("Outcomes")
         for outcome in OutcomeCatalog.numeric {
-            lines.append("  " + pad(outcome.name, 30, right: false) + pad(formatNumber(outcome.value(outcomes)), 14) + "  " + outcome.unit)
+            lines.append("  " + pad(outcome.name, 30, right: false) + pad(Numbers.number(outcome.value(outcomes), unit: outcome.unit), 14) + "  " + outcome.unit)
         }
         for label in OutcomeCatalog.labels {
             lines.append("  " + pad(label.name, 30, right: false) + pad(label.label(outcomes), 14))
@@ -116,7 +116,7 @@ struct RunReport {
             lines.append("")
             lines.append("Drawn parameters (design point \(point))")
             for declaration in scenario.uncertain {
-                lines.append("  " + pad(declaration.name, 40, right: false) + pad(formatNumber(declaration.spec.value(in: parameters)), 12))
+                lines.append("  " + pad(declaration.name, 40, right: false) + pad(Numbers.number(declaration.spec.value(in: parameters)), 12))
             }
         }
         return lines.joined(separator: "\n")

@@ -13,9 +13,9 @@ enum HTMLReportFixtures {
 
     static func report(given: String? = "famine_1932_33 = true") -> ReportData {
         ReportData(
-            sweep: .init(id: 42, name: "otl-2000", scenario: "otl", scenarioTitle: "The historical course (OTL)",
-                         runs: 2000, seed: "0x5eed1927", design: "monte-carlo", createdAt: "2024-05-01T10:00:00Z",
-                         state: "done", storedRuns: 2000),
+            source: .init(scenario: "otl", scenarioTitle: "The historical course (OTL)", seed: "0x5eed1927",
+                          design: "monte-carlo", runs: 2000,
+                          sweep: .init(id: 42, name: "otl-2000", createdAt: "2024-05-01T10:00:00Z", state: "done", storedRuns: 2000)),
             given: given,
             runs: 1873,
             numeric: [

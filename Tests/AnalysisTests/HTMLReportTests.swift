@@ -144,19 +144,19 @@ final class HTMLReportTests: XCTestCase {
         XCTAssertTrue(html.contains("4,512,346"), "mean rounded to a person")
         XCTAssertTrue(html.contains("<strong>63.2%</strong>"), "probability as a percentage")
         XCTAssertTrue(html.contains("1,184 of 1,873"))
-        XCTAssertEqual(HTMLReport.Text.number(452.3, unit: "1928 = 100"), "452.3")
-        XCTAssertEqual(HTMLReport.Text.number(56.1, unit: "million"), "56.10")
-        XCTAssertEqual(HTMLReport.Text.number(0.01234, unit: ""), "0.0123")
-        XCTAssertEqual(HTMLReport.Text.number(-1234567, unit: ""), "-1,234,567")
-        XCTAssertEqual(HTMLReport.Text.number(-0.0001, unit: "persons"), "0")
-        XCTAssertEqual(HTMLReport.Text.number(nil), "-")
-        XCTAssertEqual(HTMLReport.Text.number(.nan), "-")
-        XCTAssertEqual(HTMLReport.Text.number(.infinity), "-")
+        XCTAssertEqual(Numbers.number(452.3, unit: "1928 = 100"), "452.3")
+        XCTAssertEqual(Numbers.number(56.1, unit: "million"), "56.10")
+        XCTAssertEqual(Numbers.number(0.01234, unit: ""), "0.0123")
+        XCTAssertEqual(Numbers.number(-1234567, unit: ""), "-1,234,567")
+        XCTAssertEqual(Numbers.number(-0.0001, unit: "persons"), "0")
+        XCTAssertEqual(Numbers.number(nil), "-")
+        XCTAssertEqual(Numbers.number(.nan), "-")
+        XCTAssertEqual(Numbers.number(.infinity), "-")
         XCTAssertEqual(HTMLReport.Ticks(covering: 0, 29_000_000).values.map(HTMLReport.Ticks(covering: 0, 29_000_000).label),
                        ["0", "5M", "10M", "15M", "20M", "25M", "30M"])
         XCTAssertEqual(HTMLReport.Ticks(covering: 0, 3_400_000).label(2_500_000), "2.5M")
         XCTAssertEqual(HTMLReport.Ticks(covering: 0, 0.09, count: 4).label(0.02), "0.02")
-        XCTAssertEqual(HTMLReport.Text.trimmed("0.800"), "0.8")
+        XCTAssertEqual(Numbers.trimmed("0.800"), "0.8")
     }
 
     // MARK: - Empty and broken data

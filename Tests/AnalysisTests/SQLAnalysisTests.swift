@@ -20,9 +20,6 @@ final class SQLAnalysisTests: XCTestCase {
             let row = try db.query("SELECT lower, upper FROM nepsim.wilson_interval(\(bind: successes), \(bind: trials))")
             XCTAssertEqual(row.double(0, "lower")!, lower, accuracy: 0.00006, "\(successes)/\(trials)")
             XCTAssertEqual(row.double(0, "upper")!, upper, accuracy: 0.00006, "\(successes)/\(trials)")
-            let swift = EventProbability.wilsonInterval(successes: successes, trials: trials)
-            XCTAssertEqual(row.double(0, "lower")!, swift.lower, accuracy: 1e-8)
-            XCTAssertEqual(row.double(0, "upper")!, swift.upper, accuracy: 1e-8)
         }
         let ninetyNine = try db.query("SELECT lower, upper FROM nepsim.wilson_interval(50, 100, 0.99)")
         XCTAssertEqual(ninetyNine.double(0, "lower")!, 0.3753, accuracy: 0.0001)  // z = 2.5758
@@ -37,7 +34,7 @@ final class SQLAnalysisTests: XCTestCase {
         for outcome in ["famine_deaths_total", "industrial_output_1940", "collectivization_year", "readiness_1941"] {
             let values = try db.query("SELECT \(raw: outcome) AS v FROM nepsim.runs WHERE sweep_id = \(bind: sweep)")
                 .rows.compactMap { $0[0].flatMap(Double.init) }
-            let swift = QuantileSummary(values: values)
+            let swift = ReportData.Quantiles(name: outcome, unit: "", column: values)
             let view = try db.query("SELECT * FROM nepsim.outcome_distributions WHERE sweep_id = \(bind: sweep) AND outcome = \(bind: outcome)")
             XCTAssertEqual(view.int(0, "n"), swift.n, outcome)
             for (column, expected) in [("mean", swift.mean), ("p05", swift.p05), ("p25", swift.p25), ("p50", swift.p50),
@@ -64,7 +61,7 @@ final class SQLAnalysisTests: XCTestCase {
             XCTAssertEqual(view.int(row, "successes"), s, event)
             XCTAssertEqual(view.int(row, "trials"), n, event)
             XCTAssertEqual(view.double(row, "probability")!, Double(s) / Double(n), accuracy: 1e-12)
-            let interval = EventProbability.wilsonInterval(successes: s, trials: n)
+            let interval = WilsonInterval(successes: s, trials: n)
             XCTAssertEqual(view.double(row, "ci95_lower")!, interval.lower, accuracy: 1e-8, event)
             XCTAssertEqual(view.double(row, "ci95_upper")!, interval.upper, accuracy: 1e-8, event)
         }
@@ -76,7 +73,7 @@ final class SQLAnalysisTests: XCTestCase {
         for year in [1927, 1932, 1940] {
             let values = try db.query("SELECT harvest_mt FROM nepsim.run_years WHERE sweep_id = \(bind: sweep) AND year = \(bind: year)").rows.compactMap { $0[0].flatMap(Double.init) }
             XCTAssertEqual(values.count, 1500)
-            let swift = QuantileSummary(values: values)
+            let swift = ReportData.Quantiles(name: "harvest_mt", unit: "Mt", column: values)
             let view = try db.query("SELECT p05, p50, p95 FROM nepsim.yearly_fans WHERE sweep_id = \(bind: sweep) AND series = 'harvest_mt' AND year = \(bind: year)")
             XCTAssertEqual(view.double(0, "p05")!, swift.p05!, accuracy: 1e-9)
             XCTAssertEqual(view.double(0, "p50")!, swift.p50!, accuracy: 1e-9)

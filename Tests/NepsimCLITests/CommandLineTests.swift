@@ -93,24 +93,50 @@ final class CommandLineTests: XCTestCase {
 
     // MARK: simulate
 
+    /// `simulate --format json` is the report's JSON (`ReportData`, as `nepsim report` prints it).
     func testSimulateJSONShapeAndThreadIndependence() throws {
         let base = ["simulate", "scenarios/otl.toml", "--runs", "400", "--seed", "3", "--format", "json"]
         let one = try nepsim(base + ["--threads", "1"]), two = try nepsim(base + ["--threads", "2"])
         XCTAssertEqual(one.status, 0, one.stderr)
-        XCTAssertEqual(one.stdout, two.stdout, "results must not depend on the thread count")
-        let object = try json(one.stdout)
-        XCTAssertEqual(object["scenario"] as? String, "otl")
+        var object = try json(one.stdout), other = try json(two.stdout)
+        // Only the time the report was made may differ.
+        XCTAssertNotNil(object.removeValue(forKey: "generatedAt"))
+        other.removeValue(forKey: "generatedAt")
+        XCTAssertEqual(object as NSDictionary, other as NSDictionary, "results must not depend on the thread count")
+        let source = try XCTUnwrap(object["source"] as? [String: Any])
+        XCTAssertEqual(source["scenario"] as? String, "otl")
         XCTAssertEqual(object["runs"] as? Int, 400)
-        XCTAssertEqual(object["seed"] as? Int, 3)
-        let famine = try XCTUnwrap((object["numeric"] as? [String: Any])?["famine_deaths_total"] as? [String: Any])
+        XCTAssertEqual(source["seed"] as? String, "3")
+        let numeric = try XCTUnwrap(object["numeric"] as? [[String: Any]])
+        let famine = try XCTUnwrap(numeric.first { $0["name"] as? String == "famine_deaths_total" })
         for key in ["mean", "p05", "p25", "p50", "p75", "p95"] { XCTAssertNotNil(famine[key] as? Double, key) }
         let p05 = try XCTUnwrap(famine["p05"] as? Double), p95 = try XCTUnwrap(famine["p95"] as? Double)
         XCTAssertLessThanOrEqual(p05, p95)
-        let terror = try XCTUnwrap((object["events"] as? [String: Any])?["terror"] as? [String: Any])
+        let events = try XCTUnwrap(object["events"] as? [[String: Any]])
+        let terror = try XCTUnwrap(events.first { $0["name"] as? String == "terror" })
         let probability = try XCTUnwrap(terror["probability"] as? Double)
-        let interval = try XCTUnwrap(terror["ci95"] as? [Double])
-        XCTAssertEqual(interval.count, 2)
-        XCTAssert(interval[0] <= probability && probability <= interval[1])
+        let lower = try XCTUnwrap(terror["lower"] as? Double), upper = try XCTUnwrap(terror["upper"] as? Double)
+        XCTAssert(lower <= probability && probability <= upper)
+    }
+
+    /// `simulate --format html` is the report's page: histograms, and with --yearly a fan per series.
+    func testSimulateHTMLIsTheReportsPage() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("simulate-\(UUID().uuidString).html")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try nepsim(["simulate", "scenarios/otl.toml", "--runs", "200", "--yearly", "--format", "html", "--output", file.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let page = try String(contentsOf: file, encoding: .utf8)
+        for chart in ["forest:terror", "histogram:famine_deaths_total", "histogram:industrial_output_1940",
+                      "fan:harvest_mt", "fan:procurement_mt", "fan:famine_deaths"] {
+            XCTAssert(page.contains("data-chart=\"\(chart)\""), chart)
+        }
+        XCTAssert(page.contains("id=\"events\"") && page.contains("id=\"outcomes\""))
+        XCTAssertFalse(page.contains("http://") || page.contains("https://"))
+        let withoutYears = try nepsim(["simulate", "scenarios/otl.toml", "--runs", "50", "--format", "html"])
+        XCTAssertEqual(withoutYears.status, 0, withoutYears.stderr)
+        XCTAssert(withoutYears.stdout.contains("--yearly"), "the page says how to get fan charts")
+        let csv = try nepsim(["simulate", "scenarios/otl.toml", "--runs", "50", "--format", "csv"])
+        XCTAssert(csv.stdout.hasPrefix("section,branch,name,unit,n,mean,sd,p05"), "the report's CSV")
     }
 
     func testSimulateTableShowsDistributionsAndProbabilities() throws {

@@ -40,12 +40,12 @@ enum TestSupport {
     }
 
     static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        return QuantileSummary.quantile(sorted, 0.5)
+        quantile(values, 0.5)
     }
 
     static func quantile(_ values: [Double], _ q: Double) -> Double {
-        QuantileSummary.quantile(values.sorted(), q)
+        var values = values
+        return OrderStatistics.quantiles(&values, [q])[0]
     }
 
     /// Prints the model's figure beside the target, so anyone can see the fit.
