@@ -42,7 +42,10 @@ public enum DatabaseRoles {
                 GRANT EXECUTE ON FUNCTION nepsim.finish_sweep_if_complete(bigint), nepsim.claim_task(text, bigint, float8),
                     nepsim.renew_lease(text, bigint, integer, float8), nepsim.complete_task(text, bigint, integer),
                     nepsim.fail_task(text, bigint, integer, text), nepsim.release_task(text, bigint, integer),
-                    nepsim.register_worker(text, text, integer, integer, text), nepsim.stop_worker(text) TO \(worker);
+                    nepsim.register_worker(text, text, integer, integer, text), nepsim.stop_worker(text),
+                    nepsim.claim_tasks(text, bigint, float8, integer), nepsim.renew_leases(text, bigint, integer, integer, float8),
+                    nepsim.complete_tasks(text, bigint, integer, integer), nepsim.fail_tasks(text, bigint, integer, integer, text),
+                    nepsim.release_tasks(text, bigint, integer, integer) TO \(worker);
                 -- Analysts: read everything, change nothing.
                 GRANT SELECT ON ALL TABLES IN SCHEMA nepsim TO \(analyst);
                 """)

@@ -140,3 +140,175 @@ extension Migrations {
         );
         """)
 }
+
+// MARK: - Claims of several tasks (migration 12)
+
+extension Migrations {
+    /// A worker may claim up to N consecutive tasks of a sweep at once (`nepsim worker
+    /// --claim-batch N`) and store them as one: one claim, one COPY, one completion for N tasks,
+    /// which is what makes tiny tasks cheap (the per-task round trips and the completion's checks
+    /// are most of a small task's cost). The batch is the first claimable task and the pending,
+    /// never-tried tasks right after it, up to the first gap (a task another worker holds); a task
+    /// being retried is claimed alone, so a task that keeps failing fails alone. Each task keeps
+    /// its own row, lease and attempts; the functions below take the batch as a task range and do
+    /// what `claim_task`, `complete_task`, `fail_task`, `release_task` and `renew_lease` do for
+    /// one task (those stay, for workers built before this migration, as calls of these).
+    static let taskBatches = Migration(version: 12, name: "claim, complete, fail, release and renew consecutive tasks", sql: """
+        CREATE FUNCTION nepsim.claim_tasks(p_worker text, p_sweep bigint, p_lease float8, p_limit integer)
+        RETURNS TABLE (sweep_id bigint, task_id integer, first_run bigint, run_count integer, attempts integer)
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+        DECLARE
+            v_sweep bigint;
+            v_first integer;
+            v_attempts integer;
+            v_last integer;
+            v_next record;
+        BEGIN
+            SELECT t.sweep_id, t.task_id, t.attempts INTO v_sweep, v_first, v_attempts
+            FROM nepsim.tasks t JOIN nepsim.sweeps s ON s.sweep_id = t.sweep_id
+            WHERE s.state = 'running'
+              AND (p_sweep IS NULL OR t.sweep_id = p_sweep)
+              AND (t.state = 'pending' OR (t.state = 'running' AND t.lease_expires_at < now()))
+            ORDER BY t.sweep_id, t.task_id
+            LIMIT 1
+            FOR UPDATE OF t SKIP LOCKED;
+            IF NOT FOUND THEN
+                RETURN;
+            END IF;
+            v_last := v_first;
+            IF v_attempts = 0 AND p_limit > 1 THEN
+                FOR v_next IN
+                    SELECT t.task_id FROM nepsim.tasks t
+                    WHERE t.sweep_id = v_sweep AND t.task_id > v_first AND t.task_id < v_first + least(p_limit, 1000)
+                      AND t.state = 'pending' AND t.attempts = 0
+                    ORDER BY t.task_id
+                    FOR UPDATE SKIP LOCKED
+                LOOP
+                    EXIT WHEN v_next.task_id <> v_last + 1;
+                    v_last := v_next.task_id;
+                END LOOP;
+            END IF;
+            RETURN QUERY
+            UPDATE nepsim.tasks t
+            SET state = 'running', lease_owner = p_worker, lease_role = session_user, attempts = t.attempts + 1,
+                started_at = now(), lease_expires_at = now() + make_interval(secs => least(greatest(p_lease, 1), 3600))
+            WHERE t.sweep_id = v_sweep AND t.task_id BETWEEN v_first AND v_last
+            RETURNING t.sweep_id, t.task_id, t.first_run, t.run_count, t.attempts;
+        END $$;
+
+        CREATE FUNCTION nepsim.renew_leases(p_worker text, p_sweep bigint, p_first_task integer, p_last_task integer,
+                                            p_lease float8) RETURNS void
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+        BEGIN
+            IF p_sweep IS NOT NULL THEN
+                UPDATE nepsim.tasks SET lease_expires_at = now() + make_interval(secs => least(greatest(p_lease, 1), 3600))
+                WHERE sweep_id = p_sweep AND task_id BETWEEN p_first_task AND p_last_task AND state = 'running'
+                  AND lease_owner = p_worker AND lease_role = session_user;
+            END IF;
+            UPDATE nepsim.workers SET last_heartbeat = now() WHERE worker_id = p_worker AND login = session_user;
+        END $$;
+
+        -- The tasks' rows were inserted in this transaction (the trigger let them in only under
+        -- this login's live leases); here every lease of the range is checked again, every run of
+        -- the range must be stored, and the tasks are marked done. False if any lease was lost
+        -- (the caller rolls back: all of the range or none of it).
+        CREATE FUNCTION nepsim.complete_tasks(p_worker text, p_sweep bigint, p_first_task integer, p_last_task integer)
+        RETURNS boolean
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+        DECLARE
+            v_held integer;
+            v_runs bigint;
+            v_first_run bigint;
+            v_end_run bigint;
+            v_replications integer;
+            v_stored bigint;
+        BEGIN
+            SELECT count(*), sum(t.run_count), min(t.first_run), max(t.first_run + t.run_count)
+            INTO v_held, v_runs, v_first_run, v_end_run
+            FROM (SELECT * FROM nepsim.tasks
+                  WHERE sweep_id = p_sweep AND task_id BETWEEN p_first_task AND p_last_task AND state = 'running'
+                    AND lease_owner = p_worker AND lease_role = session_user
+                  FOR UPDATE) t;
+            IF v_held <> p_last_task - p_first_task + 1 THEN
+                RETURN false;
+            END IF;
+            SELECT replications INTO v_replications FROM nepsim.sweeps WHERE sweep_id = p_sweep;
+            SELECT count(*) INTO v_stored FROM nepsim.runs r
+            WHERE r.sweep_id = p_sweep
+              AND r.point BETWEEN v_first_run / v_replications AND (v_end_run - 1) / v_replications
+              AND r.point::bigint * v_replications + r.replication BETWEEN v_first_run AND v_end_run - 1;
+            IF v_stored <> v_runs AND p_first_task = p_last_task THEN
+                RAISE EXCEPTION 'task % of sweep % has % of its % runs stored', p_first_task, p_sweep, v_stored, v_runs
+                    USING ERRCODE = 'check_violation';
+            ELSIF v_stored <> v_runs THEN
+                RAISE EXCEPTION 'tasks % to % of sweep % have % of their % runs stored', p_first_task, p_last_task, p_sweep,
+                    v_stored, v_runs USING ERRCODE = 'check_violation';
+            END IF;
+            UPDATE nepsim.tasks SET state = 'done', finished_at = now(), lease_expires_at = NULL, last_error = NULL
+            WHERE sweep_id = p_sweep AND task_id BETWEEN p_first_task AND p_last_task;
+            UPDATE nepsim.workers SET runs_done = runs_done + v_stored, last_heartbeat = now()
+            WHERE worker_id = p_worker AND login = session_user;
+            PERFORM nepsim.finish_sweep_if_complete(p_sweep);
+            RETURN true;
+        END $$;
+
+        CREATE FUNCTION nepsim.fail_tasks(p_worker text, p_sweep bigint, p_first_task integer, p_last_task integer,
+                                          p_error text) RETURNS void
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+        BEGIN
+            UPDATE nepsim.tasks t
+            SET state = CASE WHEN t.attempts >= s.max_attempts THEN 'failed' ELSE 'pending' END,
+                lease_owner = NULL, lease_role = NULL, lease_expires_at = NULL, last_error = left(p_error, 2000),
+                finished_at = CASE WHEN t.attempts >= s.max_attempts THEN now() END
+            FROM nepsim.sweeps s
+            WHERE s.sweep_id = t.sweep_id AND t.sweep_id = p_sweep AND t.task_id BETWEEN p_first_task AND p_last_task
+              AND t.state = 'running' AND t.lease_owner = p_worker AND t.lease_role = session_user;
+            PERFORM nepsim.finish_sweep_if_complete(p_sweep);
+        END $$;
+
+        CREATE FUNCTION nepsim.release_tasks(p_worker text, p_sweep bigint, p_first_task integer, p_last_task integer)
+        RETURNS void
+        LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+            UPDATE nepsim.tasks SET state = 'pending', lease_owner = NULL, lease_role = NULL, lease_expires_at = NULL,
+                attempts = greatest(attempts - 1, 0)
+            WHERE sweep_id = p_sweep AND task_id BETWEEN p_first_task AND p_last_task AND state = 'running'
+              AND lease_owner = p_worker AND lease_role = session_user
+        $$;
+
+        -- The one-task functions, kept for workers built before this migration, become the
+        -- range functions for a range of one, so the two cannot drift apart.
+        CREATE OR REPLACE FUNCTION nepsim.claim_task(p_worker text, p_sweep bigint, p_lease float8)
+        RETURNS TABLE (sweep_id bigint, task_id integer, first_run bigint, run_count integer, attempts integer)
+        LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+            SELECT * FROM nepsim.claim_tasks(p_worker, p_sweep, p_lease, 1)
+        $$;
+        CREATE OR REPLACE FUNCTION nepsim.renew_lease(p_worker text, p_sweep bigint, p_task integer, p_lease float8) RETURNS void
+        LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+            SELECT nepsim.renew_leases(p_worker, p_sweep, p_task, p_task, p_lease)
+        $$;
+        CREATE OR REPLACE FUNCTION nepsim.complete_task(p_worker text, p_sweep bigint, p_task integer) RETURNS boolean
+        LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+            SELECT nepsim.complete_tasks(p_worker, p_sweep, p_task, p_task)
+        $$;
+        CREATE OR REPLACE FUNCTION nepsim.fail_task(p_worker text, p_sweep bigint, p_task integer, p_error text) RETURNS void
+        LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+            SELECT nepsim.fail_tasks(p_worker, p_sweep, p_task, p_task, p_error)
+        $$;
+        CREATE OR REPLACE FUNCTION nepsim.release_task(p_worker text, p_sweep bigint, p_task integer) RETURNS void
+        LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+            SELECT nepsim.release_tasks(p_worker, p_sweep, p_task, p_task)
+        $$;
+
+        DO $$ DECLARE f text; BEGIN
+            FOREACH f IN ARRAY ARRAY['claim_tasks(text, bigint, float8, integer)',
+                'renew_leases(text, bigint, integer, integer, float8)', 'complete_tasks(text, bigint, integer, integer)',
+                'fail_tasks(text, bigint, integer, integer, text)', 'release_tasks(text, bigint, integer, integer)']
+            LOOP
+                EXECUTE 'REVOKE ALL ON FUNCTION nepsim.' || f || ' FROM PUBLIC';
+                IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'nepsim_worker') THEN
+                    EXECUTE 'GRANT EXECUTE ON FUNCTION nepsim.' || f || ' TO nepsim_worker';
+                END IF;
+            END LOOP;
+        END $$;
+        """)
+}

@@ -9,8 +9,9 @@ import SweepStore
 
 /// The task queue's own cost, without the simulation: `consumers` connections claim tasks of
 /// `taskSize` runs and complete them exactly as a worker does (the rows COPYed under the lease,
-/// `complete_task` checking them, one transaction), every run's row being the same precomputed
-/// outcome. For `scripts/bench-queue`, against pgqueuer doing empty jobs on the same server.
+/// `complete_tasks` checking them, one transaction; with `claimBatch` > 1, consecutive tasks
+/// claimed and stored together), every run's row being the same precomputed outcome. For
+/// `scripts/bench-queue`, against pgqueuer doing empty jobs on the same server.
 public enum QueueBenchmark {
     public struct Result: Sendable {
         public let sweepID: Int64
@@ -19,7 +20,8 @@ public enum QueueBenchmark {
         public var tasksPerSecond: Double { Double(tasks) / seconds }
     }
 
-    public static func run(databaseURL: String, scenario: Scenario, tasks: Int, taskSize: Int, consumers: Int) throws -> Result {
+    public static func run(databaseURL: String, scenario: Scenario, tasks: Int, taskSize: Int, consumers: Int,
+                           claimBatch: Int = 1) throws -> Result {
         let setup = try PostgresConnection(url: databaseURL, applicationName: "nepsim bench-queue")
         defer { setup.close() }
         let sweep = try Coordinator.launch(SweepRequest(scenario: scenario, name: "bench-queue-\(getpid())-\(taskSize)",
@@ -43,7 +45,8 @@ public enum QueueBenchmark {
                     let workerID = "bench-queue-\(consumer)"
                     var done = 0
                     var timings = TaskTimings()
-                    while let task = try TaskQueue.claim(on: connection, workerID: workerID, sweepID: sweep.id, leaseSeconds: 60) {
+                    while let task = try TaskQueue.claim(on: connection, workerID: workerID, sweepID: sweep.id, leaseSeconds: 60,
+                                                                 batch: claimBatch) {
                         var rows = BinaryCopyWriter(reservingCapacity: task.runCount * 1024)
                         for run in task.firstRun..<(task.firstRun + task.runCount) {
                             ResultsLayout.appendRun(&rows, sweepID: sweep.id, point: UInt64(run), replication: 0, outcomes: outcome,
@@ -51,7 +54,7 @@ public enum QueueBenchmark {
                         }
                         let computed = ComputedTask(runsPayload: rows.finished(), yearsPayload: nil, runCount: task.runCount)
                         if try TaskQueue.complete(task, results: computed, on: connection, workerID: workerID, timings: &timings) {
-                            done += 1
+                            done += task.taskCount
                         }
                     }
                     lock.withLock { completed += done }

@@ -7,13 +7,30 @@ import SweepStore
 
 // MARK: - A claimed task
 
-/// A range of runs a worker holds under lease.
+/// A range of runs a worker holds under lease: one task, or consecutive tasks `taskID...lastTaskID`
+/// claimed together (`--claim-batch`), whose runs follow on from each other.
 public struct ClaimedTask: Sendable, Equatable {
     public let sweepID: Int64
     public let taskID: Int
+    public let lastTaskID: Int
     public let firstRun: Int
+    /// The runs of all the tasks.
     public let runCount: Int
+    /// The first task's attempt (the others of a batch are in their first).
     public let attempts: Int
+
+    public init(sweepID: Int64, taskID: Int, lastTaskID: Int? = nil, firstRun: Int, runCount: Int, attempts: Int) {
+        self.sweepID = sweepID
+        self.taskID = taskID
+        self.lastTaskID = lastTaskID ?? taskID
+        self.firstRun = firstRun
+        self.runCount = runCount
+        self.attempts = attempts
+    }
+
+    public var taskCount: Int { lastTaskID - taskID + 1 }
+    /// "12", or "12-21" for a batch.
+    public var tasksLabel: String { taskCount == 1 ? "\(taskID)" : "\(taskID)-\(lastTaskID)" }
 }
 
 /// A task's results, ready to COPY, and how long simulating and encoding them took.

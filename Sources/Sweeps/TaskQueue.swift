@@ -52,28 +52,45 @@ enum TaskQueue {
             """)
     }
 
-    /// Claims the next pending task, or a running one whose lease expired (its worker died).
-    /// Returns nil when nothing is claimable. Through `nepsim.claim_task`, which records the
-    /// login with the lease and caps the lease at an hour.
-    static func claim(on connection: PostgresConnection, workerID: String, sweepID: Int64?, leaseSeconds: Double)
-        throws -> ClaimedTask?
-    {
+    /// Claims the next pending task, or a running one whose lease expired (its worker died), and
+    /// with `batch` > 1 up to `batch - 1` never-tried pending tasks right after it (a retried
+    /// task comes alone). Returns nil when nothing is claimable. Through `nepsim.claim_tasks`,
+    /// which records the login with the leases and caps them at an hour.
+    static func claim(on connection: PostgresConnection, workerID: String, sweepID: Int64?, leaseSeconds: Double,
+                      batch: Int = 1) throws -> ClaimedTask? {
         let result = try connection.query("""
-            SELECT * FROM nepsim.claim_task(\(bind: workerID), \(bind: sweepID)::bigint, \(bind: leaseSeconds)::float8)
+            SELECT * FROM nepsim.claim_tasks(\(bind: workerID), \(bind: sweepID)::bigint, \(bind: leaseSeconds)::float8,
+                                             \(bind: batch)::integer)
+            ORDER BY task_id
             """)
         guard !result.isEmpty else { return nil }
-        return ClaimedTask(sweepID: try result.value(0, "sweep_id"), taskID: try result.value(0, "task_id"),
-                           firstRun: try result.value(0, "first_run"), runCount: try result.value(0, "run_count"),
-                           attempts: try result.value(0, "attempts"))
+        let first = ClaimedTask(sweepID: try result.value(0, "sweep_id"), taskID: try result.value(0, "task_id"),
+                                firstRun: try result.value(0, "first_run"), runCount: try result.value(0, "run_count"),
+                                attempts: try result.value(0, "attempts"))
+        var runCount = first.runCount
+        for row in result.rows.indices.dropFirst() {
+            // The tasks were cut from consecutive runs; anything else is a damaged queue.
+            guard try result.value(row, "task_id", as: Int.self) == first.taskID + row,
+                  try result.value(row, "first_run", as: Int.self) == first.firstRun + runCount else {
+                let claimed = ClaimedTask(sweepID: first.sweepID, taskID: first.taskID, lastTaskID: first.taskID + row,
+                                          firstRun: first.firstRun, runCount: runCount, attempts: first.attempts)
+                try release(claimed, on: connection, workerID: workerID)
+                throw PostgresError(kind: .client, message: "the tasks claimed from sweep \(first.sweepID) from task \(first.taskID) "
+                                    + "do not cover consecutive runs; was nepsim.tasks edited by hand?")
+            }
+            runCount += try result.value(row, "run_count", as: Int.self)
+        }
+        return ClaimedTask(sweepID: first.sweepID, taskID: first.taskID, lastTaskID: first.taskID + result.rows.count - 1,
+                           firstRun: first.firstRun, runCount: runCount, attempts: first.attempts)
     }
 
     /// The lease was lost between the rows and the completion: the transaction is rolled back.
     private struct LeaseLost: Error {}
 
     /// Writes the task's rows and marks it done in one transaction, only if this worker still
-    /// holds the lease. Returns false (and writes nothing) if the lease was lost. The rows are
-    /// accepted only under this login's live lease (a trigger checks); `nepsim.complete_task`
-    /// checks the lease again and that every run of the task is stored.
+    /// holds the lease (every lease, for a batch). Returns false (and writes nothing) if a lease
+    /// was lost. The rows are accepted only under this login's live leases (a trigger checks);
+    /// `nepsim.complete_tasks` checks the leases again and that every run of the tasks is stored.
     static func complete(_ task: ClaimedTask, results: ComputedTask, on connection: PostgresConnection, workerID: String,
                          timings: inout TaskTimings) throws -> Bool
     {
@@ -84,11 +101,11 @@ enum TaskQueue {
             timings.complete += DispatchTime.now().seconds(since: copied)
         }
         let held = try connection.query("""
-            SELECT 1 FROM nepsim.tasks
-            WHERE sweep_id = \(bind: task.sweepID) AND task_id = \(bind: task.taskID) AND state = 'running'
-              AND lease_owner = \(bind: workerID)
+            SELECT count(*) AS held FROM nepsim.tasks
+            WHERE sweep_id = \(bind: task.sweepID) AND task_id BETWEEN \(bind: task.taskID) AND \(bind: task.lastTaskID)
+              AND state = 'running' AND lease_owner = \(bind: workerID)
             """)
-        guard !held.isEmpty else { return false }
+        guard try held.value(0, "held", as: Int.self) == task.taskCount else { return false }
         do {
             try connection.transaction {
                 try connection.copyIn(ResultsLayout.copyRuns, data: results.runsPayload)
@@ -97,7 +114,8 @@ enum TaskQueue {
                 }
                 copied = DispatchTime.now()
                 let done = try connection.query("""
-                    SELECT nepsim.complete_task(\(bind: workerID), \(bind: task.sweepID), \(bind: task.taskID)) AS done
+                    SELECT nepsim.complete_tasks(\(bind: workerID), \(bind: task.sweepID), \(bind: task.taskID),
+                                                 \(bind: task.lastTaskID)) AS done
                     """)
                 guard try done.value(0, "done", as: Bool.self) else { throw LeaseLost() }
             }
@@ -113,7 +131,10 @@ enum TaskQueue {
     /// Records a failed attempt: back to pending, or failed for good after the sweep's
     /// max_attempts (a poison task). Only if this worker still holds the lease.
     static func fail(_ task: ClaimedTask, error: String, on connection: PostgresConnection, workerID: String) throws {
-        try connection.query("SELECT nepsim.fail_task(\(bind: workerID), \(bind: task.sweepID), \(bind: task.taskID), \(bind: error))")
+        try connection.query("""
+            SELECT nepsim.fail_tasks(\(bind: workerID), \(bind: task.sweepID), \(bind: task.taskID), \(bind: task.lastTaskID),
+                                     \(bind: error))
+            """)
     }
 
     /// Tasks claimed more often than the sweep allows (their workers kept dying) fail for good
@@ -129,7 +150,9 @@ enum TaskQueue {
 
     /// Gives a task back untouched (a worker stopping early): pending again, attempt not counted.
     static func release(_ task: ClaimedTask, on connection: PostgresConnection, workerID: String) throws {
-        try connection.query("SELECT nepsim.release_task(\(bind: workerID), \(bind: task.sweepID), \(bind: task.taskID))")
+        try connection.query("""
+            SELECT nepsim.release_tasks(\(bind: workerID), \(bind: task.sweepID), \(bind: task.taskID), \(bind: task.lastTaskID))
+            """)
     }
 
     /// Extends the lease of the task the worker is computing (if any) and records its heartbeat.
@@ -138,8 +161,8 @@ enum TaskQueue {
     /// renewing every lease it owns would keep that task from ever being redone.
     static func renewLease(of task: ClaimedTask?, on connection: PostgresConnection, workerID: String, leaseSeconds: Double) throws {
         try connection.query("""
-            SELECT nepsim.renew_lease(\(bind: workerID), \(bind: task?.sweepID)::bigint, \(bind: task?.taskID)::integer,
-                                      \(bind: leaseSeconds)::float8)
+            SELECT nepsim.renew_leases(\(bind: workerID), \(bind: task?.sweepID)::bigint, \(bind: task?.taskID)::integer,
+                                       \(bind: task?.lastTaskID)::integer, \(bind: leaseSeconds)::float8)
             """)
     }
 

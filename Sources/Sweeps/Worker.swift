@@ -22,10 +22,14 @@ public struct WorkerConfiguration: Sendable {
     public var idlePollSeconds: Double
     public var codeVersion: String
     public var workerID: String
+    /// Tasks claimed (and stored) together: consecutive tasks of a sweep, one claim, one COPY and
+    /// one completion for all, for sweeps cut into tiny tasks. 1: one task at a time.
+    public var claimBatch: Int
 
     public init(databaseURL: String, concurrency: Int, sweepID: Int64? = nil, exitWhenIdle: Bool = false,
                 leaseSeconds: Double = 60, heartbeatSeconds: Double = 10, idlePollSeconds: Double = 2,
-                codeVersion: String, workerID: String? = nil) {
+                codeVersion: String, workerID: String? = nil, claimBatch: Int = 1) {
+        self.claimBatch = claimBatch
         self.databaseURL = databaseURL
         self.concurrency = concurrency
         self.sweepID = sweepID
@@ -103,7 +107,8 @@ public final class Worker: @unchecked Sendable {
             do {
                 let claimStarted = DispatchTime.now()
                 guard let task = try TaskQueue.claim(on: connection, workerID: configuration.workerID,
-                                                     sweepID: configuration.sweepID, leaseSeconds: configuration.leaseSeconds)
+                                                     sweepID: configuration.sweepID, leaseSeconds: configuration.leaseSeconds,
+                                                     batch: configuration.claimBatch)
                 else {
                     // A task of ours still being stored counts as open work: let it finish first.
                     try writer.drain()
@@ -187,7 +192,7 @@ public final class Worker: @unchecked Sendable {
                                                     timings: &timings)
                 if stored {
                     stopLock.withLock {
-                        totals.tasks += 1
+                        totals.tasks += task.taskCount
                         totals.runs += task.runCount
                         totals.timings += timings
                     }
@@ -296,7 +301,7 @@ public final class Worker: @unchecked Sendable {
     }
 
     func taskMetadata(_ task: ClaimedTask) -> Logger.Metadata {
-        ["sweep": "\(task.sweepID)", "task": "\(task.taskID)", "runs": "\(task.runCount)", "attempt": "\(task.attempts)"]
+        ["sweep": "\(task.sweepID)", "task": "\(task.tasksLabel)", "runs": "\(task.runCount)", "attempt": "\(task.attempts)"]
     }
 }
 

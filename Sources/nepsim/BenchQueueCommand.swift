@@ -19,6 +19,9 @@ struct BenchQueueCommand: ParsableCommand {
     @Option(help: "Connections claiming and completing at once.")
     var consumers: Int = 2
 
+    @Option(help: "Consecutive tasks claimed and stored together (as `nepsim worker --claim-batch`).")
+    var claimBatch: Int = 1
+
     @Flag(help: "Delete the benchmark's sweep and rows afterwards.")
     var cleanUp = false
 
@@ -30,7 +33,7 @@ struct BenchQueueCommand: ParsableCommand {
         let scenario = try SimulationOptions.parse(["scenarios/otl.toml"]).loadScenario()
         let result = try SweepCommand.guarded {
             try QueueBenchmark.run(databaseURL: try database.resolveURL(), scenario: scenario, tasks: tasks,
-                                   taskSize: taskSize, consumers: consumers)
+                                   taskSize: taskSize, consumers: consumers, claimBatch: claimBatch)
         }
         if cleanUp {
             try connection.query("DELETE FROM nepsim.runs WHERE sweep_id = \(bind: result.sweepID)")

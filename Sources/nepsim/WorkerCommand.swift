@@ -40,11 +40,18 @@ struct WorkerCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seconds between heartbeats (lease renewals).")
     var heartbeatSeconds: Double = 10
 
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Claim up to this many consecutive tasks at once and store them as one.",
+        discussion: "For sweeps cut into tiny tasks, where a task's claim and completion cost more than its runs: "
+            + "one claim, one COPY and one completion for the lot. A task being retried is claimed alone."))
+    var claimBatch: Int = 1
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
     func validate() throws {
         try NumberRange.require(concurrency, in: 1...1024, "--concurrency")
+        try NumberRange.require(claimBatch, in: 1...1000, "--claim-batch")
         try NumberRange.require(leaseSeconds, in: 1...86_400, "--lease-seconds")
         try NumberRange.require(heartbeatSeconds, in: 0.01...max(0.01, leaseSeconds / 2), "--heartbeat-seconds",
                                 "at most half of --lease-seconds, so a heartbeat can fail once without losing the lease")
@@ -56,7 +63,7 @@ struct WorkerCommand: ParsableCommand {
         var configuration = WorkerConfiguration(
             databaseURL: url, concurrency: concurrency, exitWhenIdle: exitWhenIdle,
             leaseSeconds: leaseSeconds, heartbeatSeconds: heartbeatSeconds,
-            codeVersion: "nepsim \(NepsimVersion.current)")
+            codeVersion: "nepsim \(NepsimVersion.current)", claimBatch: claimBatch)
         if let sweep {
             // Through the worker's own connection, which waits out a server that is restarting.
             do {

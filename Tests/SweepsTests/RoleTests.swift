@@ -77,10 +77,20 @@ final class RoleTests: DatabaseTestCase {
         XCTAssertThrowsError(try worker.query("SELECT nepsim.complete_task('forger', \(bind: sweep.id), 0)")) { error in
             XCTAssert("\(error)".contains("has 0 of its 100 runs stored"), "\(error)")
         }
+        // The same through the functions for consecutive tasks (--claim-batch).
+        XCTAssertEqual(try worker.query("SELECT nepsim.complete_tasks('someone-else', \(bind: sweep.id), 0, 0) AS done")
+            .string(0, "done"), "f")
+        XCTAssertEqual(try worker.query("SELECT nepsim.complete_tasks('forger', \(bind: sweep.id), 0, 1) AS done")
+            .string(0, "done"), "f", "task 1 is not held: a range with it cannot be completed")
+        XCTAssertThrowsError(try worker.query("SELECT nepsim.complete_tasks('forger', \(bind: sweep.id), 0, 0)")) { error in
+            XCTAssert("\(error)".contains("has 0 of its 100 runs stored"), "\(error)")
+        }
         // The analyst's login cannot claim at all, nor finish a sweep.
         let analyst = try PostgresConnection(url: url(as: analystLogin))
         defer { analyst.close() }
         assertRefused(analyst, "SELECT * FROM nepsim.claim_task('a', NULL, 60)")
+        assertRefused(analyst, "SELECT * FROM nepsim.claim_tasks('a', NULL, 60, 10)")
+        assertRefused(analyst, "SELECT nepsim.release_tasks('forger', \(sweep.id), 0, 0)")
         // Nothing forged is stored, and the sweep is still running.
         XCTAssertEqual(try count("SELECT count(*) FROM nepsim.runs"), 0)
         XCTAssertEqual(try Coordinator.status("forge", on: connection).state, .running)
