@@ -6,7 +6,7 @@ struct LocalWorkers {
 
     /// Starts `count` workers for one sweep, splitting the cores between them; they exit when the
     /// sweep has no work left. Their logs go to results/local-workers/.
-    static func start(count: Int, databaseURL: String, sweepID: Int64) throws -> LocalWorkers {
+    static func start(count: Int, databaseURL: String, sweepID: Int64, claimBatch: Int = 1) throws -> LocalWorkers {
         guard count > 0 else { return LocalWorkers(processes: []) }
         let executable = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).resolvingSymlinksInPath().path
         let concurrency = max(1, ProcessInfo.processInfo.activeProcessorCount / count)
@@ -19,7 +19,7 @@ struct LocalWorkers {
         for index in 0..<count {
             processes.append(try ChildProcess(
                 executable, ["worker", "--sweep", String(sweepID), "--exit-when-idle",
-                             "--concurrency", String(concurrency), "--log-level", "notice"],
+                             "--concurrency", String(concurrency), "--claim-batch", String(claimBatch), "--log-level", "notice"],
                 environment: environment, log: "\(logDirectory)/sweep-\(sweepID)-worker-\(index).log"))
         }
         FileHandle.standardError.write(Data("started \(count) local workers (\(concurrency) threads each); logs in results/local-workers/\n".utf8))

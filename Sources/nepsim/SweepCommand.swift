@@ -135,6 +135,9 @@ struct SweepCommand: ParsableCommand {
         @Option(parsing: .unconditional, help: "Start this many worker processes on this machine (they exit when the sweep is done).")
         var localWorkers: Int = 0
 
+        @Option(parsing: .unconditional, help: "With --local-workers: each claims up to this many consecutive tasks at once (see `nepsim worker --claim-batch`).")
+        var claimBatch: Int = 1
+
         @Flag(help: "Show progress until the sweep is finished, then a summary.")
         var wait = false
 
@@ -174,6 +177,7 @@ struct SweepCommand: ParsableCommand {
             }
             try NumberRange.require(maxAttempts, in: 1...100, "--max-attempts")
             try NumberRange.require(localWorkers, in: 0...256, "--local-workers")
+            try NumberRange.require(claimBatch, in: 1...1000, "--claim-batch")
             guard options.seed <= UInt64(Int64.max) else { throw ValidationError("--seed must be below 2^63.") }
             if let untilCi {
                 try NumberRange.require(untilCi, in: 1e-6...0.999_999, "--until-ci", "an interval width")
@@ -204,7 +208,7 @@ struct SweepCommand: ParsableCommand {
             if let untilCi {
                 return try runUntilPrecise(sweep, width: untilCi, firstRuns: runs, connection: connection, url: url)
             }
-            let children = try LocalWorkers.start(count: localWorkers, databaseURL: url, sweepID: sweep.id)
+            let children = try LocalWorkers.start(count: localWorkers, databaseURL: url, sweepID: sweep.id, claimBatch: claimBatch)
             if !wait {
                 print("follow it:     nepsim sweep status \(sweep.id)")
                 if localWorkers == 0 { print("start workers: nepsim worker --database '\(DatabaseURL.masked(url))'") }
@@ -247,7 +251,7 @@ struct SweepCommand: ParsableCommand {
             defer { withExtendedLifetime(interruption) {} }
             let session = FollowSession(connection: connection, url: url, timeout: timeout, interruption: interruption)
             while true {
-                let children = try LocalWorkers.start(count: localWorkers, databaseURL: url, sweepID: sweep.id)
+                let children = try LocalWorkers.start(count: localWorkers, databaseURL: url, sweepID: sweep.id, claimBatch: claimBatch)
                 interruption.onInterrupt(children.stopper)
                 session.onGiveUp = children.stopper
                 let status = try ProgressDisplay.follow(sweepID: sweep.id, session: session, children: children)

@@ -165,6 +165,23 @@ final class SweepCommandLineTests: DatabaseTestCase {
         let list = try nepsim(["sweep", "list", "--database", url])
         XCTAssert(list.stdout.contains("cli"), list.stdout)
     }
+
+    /// `--claim-batch` reaches the local workers: tasks claimed together share their claim's
+    /// timestamp (one statement), and the sweep's results are those of the same sweep stored task by task.
+    func testLocalWorkersClaimBatchesWhenAsked() throws {
+        let batched = try nepsim(["sweep", "launch", "scenarios/otl.toml", "--runs", "600", "--task-size", "20", "--seed", "5",
+                                  "--local-workers", "1", "--claim-batch", "8", "--wait", "--name", "batched", "--database", url])
+        XCTAssertEqual(batched.status, 0, batched.stderr)
+        let single = try nepsim(["sweep", "launch", "scenarios/otl.toml", "--runs", "600", "--task-size", "20", "--seed", "5",
+                                 "--local-workers", "1", "--wait", "--name", "single", "--database", url])
+        XCTAssertEqual(single.status, 0, single.stderr)
+        XCTAssertEqual(try Coordinator.checksum("batched", on: connection), try Coordinator.checksum("single", on: connection))
+        // One worker, nothing to compete with: 30 tasks claimed as 8 + 8 + 8 + 6, against 30 claims.
+        for (name, claims) in [("batched", 4), ("single", 30)] {
+            let id = try StoredSweep.load(name, from: connection).id
+            XCTAssertEqual(try count("SELECT count(DISTINCT started_at) FROM nepsim.tasks WHERE sweep_id = \(bind: id)"), claims, name)
+        }
+    }
 }
 
 
