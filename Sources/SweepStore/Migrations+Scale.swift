@@ -148,11 +148,12 @@ extension Migrations {
     /// --claim-batch N`) and store them as one: one claim, one COPY, one completion for N tasks,
     /// which is what makes tiny tasks cheap (the per-task round trips and the completion's checks
     /// are most of a small task's cost). The batch is the first claimable task and the pending,
-    /// never-tried tasks right after it, up to the first gap (a task another worker holds); a task
-    /// being retried is claimed alone, so a task that keeps failing fails alone. Each task keeps
+    /// never-tried tasks right after it, up to the first gap (a task another worker holds) and at
+    /// most 100,000 runs; a task being retried is claimed alone, and a failed batch charges none
+    /// of its tasks, so a task that keeps failing fails alone. Each task keeps
     /// its own row, lease and attempts; the functions below take the batch as a task range and do
     /// what `claim_task`, `complete_task`, `fail_task`, `release_task` and `renew_lease` do for
-    /// one task (those stay, for workers built before this migration, as calls of these).
+    /// one task (those stay, for SQL written against them, as calls of these).
     static let taskBatches = Migration(version: 12, name: "claim, complete, fail, release and renew consecutive tasks", sql: """
         CREATE FUNCTION nepsim.claim_tasks(p_worker text, p_sweep bigint, p_lease float8, p_limit integer)
         RETURNS TABLE (sweep_id bigint, task_id integer, first_run bigint, run_count integer, attempts integer)
@@ -160,11 +161,13 @@ extension Migrations {
         DECLARE
             v_sweep bigint;
             v_first integer;
-            v_attempts integer;
+            v_fresh boolean;
             v_last integer;
-            v_next record;
+            v_runs bigint;
+            v_next_runs integer;
         BEGIN
-            SELECT t.sweep_id, t.task_id, t.attempts INTO v_sweep, v_first, v_attempts
+            SELECT t.sweep_id, t.task_id, t.attempts = 0 AND t.last_error IS NULL, t.run_count
+            INTO v_sweep, v_first, v_fresh, v_runs
             FROM nepsim.tasks t JOIN nepsim.sweeps s ON s.sweep_id = t.sweep_id
             WHERE s.state = 'running'
               AND (p_sweep IS NULL OR t.sweep_id = p_sweep)
@@ -176,18 +179,19 @@ extension Migrations {
                 RETURN;
             END IF;
             v_last := v_first;
-            IF v_attempts = 0 AND p_limit > 1 THEN
-                FOR v_next IN
-                    SELECT t.task_id FROM nepsim.tasks t
-                    WHERE t.sweep_id = v_sweep AND t.task_id > v_first AND t.task_id < v_first + least(p_limit, 1000)
-                      AND t.state = 'pending' AND t.attempts = 0
-                    ORDER BY t.task_id
-                    FOR UPDATE SKIP LOCKED
-                LOOP
-                    EXIT WHEN v_next.task_id <> v_last + 1;
-                    v_last := v_next.task_id;
-                END LOOP;
-            END IF;
+            -- One row at a time, so that no task past the batch is locked (a cursor over all the
+            -- candidates would lock the rows it fetched ahead, hiding them from other claims).
+            -- A batch holds at most 100,000 runs: it is for tiny tasks, and its rows are held in
+            -- memory and stored in one transaction.
+            WHILE v_fresh AND v_last - v_first + 1 < least(p_limit, 1000) LOOP
+                SELECT t.run_count INTO v_next_runs FROM nepsim.tasks t
+                WHERE t.sweep_id = v_sweep AND t.task_id = v_last + 1
+                  AND t.state = 'pending' AND t.attempts = 0 AND t.last_error IS NULL
+                FOR UPDATE SKIP LOCKED;
+                EXIT WHEN NOT FOUND OR v_runs + v_next_runs > 100000;
+                v_last := v_last + 1;
+                v_runs := v_runs + v_next_runs;
+            END LOOP;
             RETURN QUERY
             UPDATE nepsim.tasks t
             SET state = 'running', lease_owner = p_worker, lease_role = session_user, attempts = t.attempts + 1,
@@ -223,6 +227,9 @@ extension Migrations {
             v_replications integer;
             v_stored bigint;
         BEGIN
+            IF p_last_task < p_first_task THEN
+                RETURN false;
+            END IF;
             SELECT count(*), sum(t.run_count), min(t.first_run), max(t.first_run + t.run_count)
             INTO v_held, v_runs, v_first_run, v_end_run
             FROM (SELECT * FROM nepsim.tasks
@@ -252,14 +259,23 @@ extension Migrations {
             RETURN true;
         END $$;
 
+        -- One task: an attempt counted, failed for good after the sweep's max_attempts. A batch:
+        -- which of its tasks failed is not known, so none is charged: each goes back pending with
+        -- the attempt undone and the error kept, and (having an error) is claimed alone next
+        -- time, where its attempts count. So a task that keeps failing fails by itself.
         CREATE FUNCTION nepsim.fail_tasks(p_worker text, p_sweep bigint, p_first_task integer, p_last_task integer,
                                           p_error text) RETURNS void
         LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+        DECLARE
+            v_batch boolean := p_last_task > p_first_task;
         BEGIN
             UPDATE nepsim.tasks t
-            SET state = CASE WHEN t.attempts >= s.max_attempts THEN 'failed' ELSE 'pending' END,
-                lease_owner = NULL, lease_role = NULL, lease_expires_at = NULL, last_error = left(p_error, 2000),
-                finished_at = CASE WHEN t.attempts >= s.max_attempts THEN now() END
+            SET state = CASE WHEN NOT v_batch AND t.attempts >= s.max_attempts THEN 'failed' ELSE 'pending' END,
+                attempts = CASE WHEN v_batch THEN greatest(t.attempts - 1, 0) ELSE t.attempts END,
+                lease_owner = NULL, lease_role = NULL, lease_expires_at = NULL,
+                last_error = left(CASE WHEN v_batch THEN 'in a batch of tasks ' || p_first_task || '-' || p_last_task || ': '
+                                       ELSE '' END || p_error, 2000),
+                finished_at = CASE WHEN NOT v_batch AND t.attempts >= s.max_attempts THEN now() END
             FROM nepsim.sweeps s
             WHERE s.sweep_id = t.sweep_id AND t.sweep_id = p_sweep AND t.task_id BETWEEN p_first_task AND p_last_task
               AND t.state = 'running' AND t.lease_owner = p_worker AND t.lease_role = session_user;

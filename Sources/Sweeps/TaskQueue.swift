@@ -72,7 +72,8 @@ enum TaskQueue {
             // The tasks were cut from consecutive runs; anything else is a damaged queue.
             guard try result.value(row, "task_id", as: Int.self) == first.taskID + row,
                   try result.value(row, "first_run", as: Int.self) == first.firstRun + runCount else {
-                let claimed = ClaimedTask(sweepID: first.sweepID, taskID: first.taskID, lastTaskID: first.taskID + row,
+                let claimed = ClaimedTask(sweepID: first.sweepID, taskID: first.taskID,
+                                          lastTaskID: first.taskID + result.rows.count - 1,
                                           firstRun: first.firstRun, runCount: runCount, attempts: first.attempts)
                 try release(claimed, on: connection, workerID: workerID)
                 throw PostgresError(kind: .client, message: "the tasks claimed from sweep \(first.sweepID) from task \(first.taskID) "

@@ -57,8 +57,9 @@ public enum WorkerExit: Sendable, Equatable {
 ///
 /// Computing and storing overlap: while the `ResultWriter` thread stores one task's rows (on its
 /// own connection, in one transaction with the completion), this thread claims and simulates
-/// the next. So a worker holds at most two tasks, both under lease and both renewed by the
-/// heartbeat; each is still stored exactly once, in its own transaction, or not at all.
+/// the next. So a worker holds at most two claims (a task each, or a batch of consecutive tasks
+/// with `--claim-batch`), both under lease and both renewed by the heartbeat; each is still
+/// stored exactly once, in its own transaction, or not at all.
 public final class Worker: @unchecked Sendable {
     public let configuration: WorkerConfiguration
     let logger: Logger
@@ -170,7 +171,7 @@ public final class Worker: @unchecked Sendable {
             logger.error("task failed", metadata: taskMetadata(task).merging(["error": "\(error)"]) { $1 })
             defer { letGo(task) }
             try TaskQueue.fail(task, error: String(describing: error), on: connection, workerID: configuration.workerID)
-            stopLock.withLock { totals.failedTasks += 1 }
+            stopLock.withLock { totals.failedTasks += task.taskCount }
             return nil
         }
     }
@@ -201,7 +202,7 @@ public final class Worker: @unchecked Sendable {
                     for (key, value) in timings.logFields { metadata[key] = "\(value)" }
                     logger.info("task done", metadata: metadata)
                 } else {
-                    stopLock.withLock { totals.lostLeases += 1 }
+                    stopLock.withLock { totals.lostLeases += task.taskCount }
                     logger.warning("lease lost before completion; another worker redoes the task", metadata: taskMetadata(task))
                 }
                 return
@@ -213,7 +214,7 @@ public final class Worker: @unchecked Sendable {
                 // The server refused the rows (a bug or a changed schema): count it as an attempt.
                 logger.error("storing task failed", metadata: taskMetadata(task).merging(["error": "\(error)"]) { $1 })
                 try TaskQueue.fail(task, error: String(describing: error), on: connection!, workerID: configuration.workerID)
-                stopLock.withLock { totals.failedTasks += 1 }
+                stopLock.withLock { totals.failedTasks += task.taskCount }
                 return
             }
         }
@@ -390,7 +391,7 @@ public struct WorkerTotals: Sendable, Equatable {
 
 /// A thread that stores computed tasks one at a time on its own connection, so that the worker
 /// simulates the next task meanwhile. `submit` blocks while the previous task is still being
-/// stored, so a worker holds at most two tasks: the one being stored and the one just computed.
+/// stored, so a worker holds at most two claims: the one being stored and the one just computed.
 /// An error the store could not handle (a permanent connection failure) is rethrown to the
 /// worker at its next `submit` or `drain`.
 final class ResultWriter: @unchecked Sendable {
