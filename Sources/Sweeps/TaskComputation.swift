@@ -119,14 +119,13 @@ enum TaskComputation {
             defer { encodeNanoseconds += DispatchTime.now().uptimeNanoseconds - encodeStarted }
             let run = runs.lowerBound + offset
             let point = UInt64(run / sweep.replications), replication = UInt32(run % sweep.replications)
-            if let bad = ResultsLayout.firstNonFiniteOutcome(outcomes) {
+            ParameterSpec.read(specs, from: parameters, into: &parameterValues)
+            if let bad = ResultsLayout.appendRun(&chunk.runs, sweepID: sweep.id, point: point, replication: replication,
+                                                 outcomes: outcomes, parameterValues: parameterValues, workerID: workerID) {
                 chunk.failure = RunFailure(description: "run (point \(point), replication \(replication)) gave a non-finite \(bad); "
                                            + "check the scenario's parameter values")
                 return
             }
-            for (i, spec) in specs.enumerated() { parameterValues[i] = spec.value(in: parameters) }
-            ResultsLayout.appendRun(&chunk.runs, sweepID: sweep.id, point: point, replication: replication,
-                                    outcomes: outcomes, parameterValues: parameterValues, workerID: workerID)
             if chunk.years != nil {
                 ResultsLayout.appendYears(&chunk.years!, sweepID: sweep.id, point: point, replication: replication, series: yearly)
             }

@@ -113,13 +113,20 @@ final class WorkerTests: DatabaseTestCase {
     }
 
     func testNonFiniteOutcomesAreCaught() {
+        func firstNonFinite(_ outcomes: RunOutcomes) -> String? {
+            var writer = BinaryCopyWriter()
+            return ResultsLayout.appendRun(&writer, sweepID: 1, point: 0, replication: 0, outcomes: outcomes,
+                                           parameterValues: [], workerID: "w")
+        }
         var outcomes = RunOutcomes()
-        XCTAssertNil(ResultsLayout.firstNonFiniteOutcome(outcomes))
+        XCTAssertNil(firstNonFinite(outcomes))
         outcomes.realWage1932 = .nan
-        XCTAssertEqual(ResultsLayout.firstNonFiniteOutcome(outcomes), "real_wage_1932")
+        XCTAssertEqual(firstNonFinite(outcomes), "real_wage_1932")
         outcomes.realWage1932 = 50
         outcomes.steel1940Mt = .infinity
-        XCTAssertEqual(ResultsLayout.firstNonFiniteOutcome(outcomes), "steel_1940_mt")
+        XCTAssertEqual(firstNonFinite(outcomes), "steel_1940_mt")
+        outcomes.realWage1932 = -.infinity
+        XCTAssertEqual(firstNonFinite(outcomes), "steel_1940_mt", "the first in catalog order")
     }
 
     func testTaskWhoseWorkersKeepDyingIsAbandoned() throws {
