@@ -71,10 +71,27 @@ public enum SchemaMigrator {
     /// `upTo` stops at a version (for testing an upgrade from an older schema).
     @discardableResult
     public static func migrate(_ connection: PostgresConnection, upTo lastVersion: Int = .max) throws -> [Int] {
+        try upgrade(connection, upTo: lastVersion).applied
+    }
+
+    /// What `upgrade` did: the versions applied, and whether the generated views were replaced.
+    public struct Report: Sendable, Equatable {
+        public let applied: [Int]
+        public let regeneratedViews: Bool
+
+        public init(applied: [Int], regeneratedViews: Bool) {
+            self.applied = applied
+            self.regeneratedViews = regeneratedViews
+        }
+    }
+
+    /// `migrate`, also saying whether the generated views were replaced (their text changed).
+    public static func upgrade(_ connection: PostgresConnection, upTo lastVersion: Int = .max) throws -> Report {
         if case .newer = try status(connection) {
             throw SchemaMismatch(status: try status(connection), database: connection.maskedURL)
         }
         var applied: [Int] = []
+        var regeneratedViews = false
         try connection.transaction {
             // One advisory lock key for every nepsim migration on this server.
             try connection.query("SELECT pg_advisory_xact_lock(7364656)")
@@ -94,8 +111,8 @@ public enum SchemaMigrator {
                     """)
                 applied.append(migration.version)
             }
-            if lastVersion >= expectedVersion { _ = try CatalogViews.applyIfChanged(connection) }
+            if lastVersion >= expectedVersion { regeneratedViews = try CatalogViews.applyIfChanged(connection) }
         }
-        return applied
+        return Report(applied: applied, regeneratedViews: regeneratedViews)
     }
 }

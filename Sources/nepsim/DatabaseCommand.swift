@@ -103,15 +103,20 @@ struct DatabaseCommand: ParsableCommand {
         func run() throws {
             let connection = try database.connect()
             defer { connection.close() }
-            let applied: [Int]
+            let report: SchemaMigrator.Report
             do {
-                applied = try SchemaMigrator.migrate(connection)
+                report = try SchemaMigrator.upgrade(connection)
             } catch {
                 throw CommandFailure("migrating \(connection.maskedURL) failed: \(error)")
             }
+            let applied = report.applied
             print(applied.isEmpty
                 ? "schema of \(connection.maskedURL) is up to date"
                 : "applied migration\(applied.count == 1 ? "" : "s") \(applied.map(String.init).joined(separator: ", ")) to \(connection.maskedURL)")
+            if report.regeneratedViews && applied.isEmpty {
+                print("regenerated the views that list the outcomes (run_outcome_values, run_event_values, run_year_values, "
+                      + "event_probabilities): this nepsim's outcome catalog differs from the one that made them")
+            }
         }
     }
 }
