@@ -23,7 +23,7 @@ extension ReportData {
         }
         guard broken.isEmpty else { throw ReportError.nonFiniteOutcomes(broken) }
         guard !outcomes.isEmpty else { throw ReportError.noRuns("nothing was simulated") }
-        func numeric(_ index: Int) -> [Double] { outcomes.map { OutcomeCatalog.numeric[index].value($0) ?? .nan } }
+        @Sendable func numeric(_ index: Int) -> [Double] { outcomes.map { OutcomeCatalog.numeric[index].value($0) ?? .nan } }
         let fans = zip(OutcomeCatalog.series, yearly).map { definition, years in
             Fan(series: definition.name, unit: definition.unit, years: Array(YearTable.years), values: years, runs: outcomes.count)
         }

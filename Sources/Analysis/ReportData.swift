@@ -1,3 +1,4 @@
+import Dispatch
 import Experiments
 import SimulationCore
 
@@ -182,12 +183,19 @@ extension ReportData {
 
 extension ReportData {
     /// Every numeric outcome's distribution; `column(i)` gives the values of
-    /// `OutcomeCatalog.numeric[i]`, one per run, NaN where it is undefined. Asked for one column
-    /// at a time, so a caller can build each from its runs without holding them all as columns.
-    static func distributions(_ column: (Int) -> [Double]) -> [Quantiles] {
-        OutcomeCatalog.numeric.indices.map { index in
-            Quantiles(name: OutcomeCatalog.numeric[index].name, unit: OutcomeCatalog.numeric[index].unit, column: column(index))
+    /// `OutcomeCatalog.numeric[i]`, one per run, NaN where it is undefined. Asked for a column
+    /// at a time on each core, so a caller can build each from its runs without holding them all
+    /// as columns; the quantiles of a million-run sweep's 42 outcomes were a quarter of its report.
+    static func distributions(_ column: @Sendable (Int) -> [Double]) -> [Quantiles] {
+        let outcomes = OutcomeCatalog.numeric
+        var results = [Quantiles?](repeating: nil, count: outcomes.count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer
+            DispatchQueue.concurrentPerform(iterations: outcomes.count) { index in
+                out[index] = Quantiles(name: outcomes[index].name, unit: outcomes[index].unit, column: column(index))
+            }
         }
+        return results.map { $0! }
     }
 
     /// Every event's probability with its 95% Wilson interval; `column(i)` gives whether

@@ -92,7 +92,7 @@ enum SweepSummary {
         func number(_ name: String) throws -> Double? { try result.optional(0, name, as: Double.self) }
         func pct(_ name: String) throws -> String { try number(name).map { String(format: "%.1f%%", 100 * $0) } ?? "-" }
         return """
-            Headlines (SQL over nepsim.runs, \(try result.value(0, "runs", as: Int.self)) runs):
+            Headlines (SQL over nepsim.runs, \(Numbers.number(Double(try result.value(0, "runs", as: Int.self)), unit: "count")) runs):
               P(Stalin dies in 1926)               \(try pct("p_stalin_died"))
               P(forced collectivization)           \(try pct("p_collectivization"))
               P(famine kills over a million)       \(try pct("p_famine_1m"))  (\(try pct("p_famine_1m_if_dead")) if Stalin died, \(try pct("p_famine_1m_if_alive")) if he lived)
