@@ -23,6 +23,12 @@ enum LocalClusterConfig {
             # Bulk loading: fewer checkpoints during large sweeps, a bigger cache.
             max_wal_size = '4GB'
             shared_buffers = '256MB'
+            # Solid-state storage: a page read out of order costs about what one read in order
+            # does. With the default (4) the planner scans the whole of nepsim.runs for a sweep
+            # holding a sixth of it; with this it reads just that sweep's rows through the
+            # primary key. event_probabilities of a 1M-run sweep in a 5.8M-run table: 26 s cold
+            # and 1.1 s warm before, 1.2 s cold and 0.7 s warm after.
+            random_page_cost = 1.1
 
             """
     }

@@ -47,6 +47,8 @@ final class LocalClusterTests: XCTestCase {
 
         let connection = try PostgresConnection(url: url)
         XCTAssertEqual(try connection.query("SELECT current_database() AS name").string(0, "name"), "nepsim")
+        // nepsim's settings are in force (the include line works): solid-state page costs.
+        XCTAssertEqual(try connection.query("SHOW random_page_cost").string(0, "random_page_cost"), "1.1")
         connection.close()
 
         try cluster.down()
