@@ -113,10 +113,21 @@ extension Bool: PostgresBindable { public var postgresText: String { self ? "t" 
 /// "nan", which float8 input accepts.
 extension Double: PostgresBindable { public var postgresText: String { description } }
 
+/// A value that may be an element of a bound array: a scalar. (An array of arrays would need
+/// its inner literals left unquoted; none is bound, so none compiles.)
+public protocol PostgresArrayElement: PostgresBindable {}
+extension String: PostgresArrayElement {}
+extension Int: PostgresArrayElement {}
+extension Int32: PostgresArrayElement {}
+extension Int64: PostgresArrayElement {}
+extension UInt64: PostgresArrayElement {}
+extension Bool: PostgresArrayElement {}
+extension Double: PostgresArrayElement {}
+
 /// An array literal, every element double-quoted (backslash and quote escaped), so text elements
 /// holding commas, braces or the word NULL arrive as they are. Cast the placeholder
 /// (`\(bind: names)::text[]`) where the server cannot infer the type.
-extension Array: PostgresBindable where Element: PostgresBindable {
+extension Array: PostgresBindable where Element: PostgresArrayElement {
     public var postgresText: String {
         "{" + map { element in
             var quoted = "\""
