@@ -57,7 +57,7 @@ extension HTMLReport {
             ("seed", "<code>\(Text.escape(source.seed))</code>"),
         ]
         if let sweep = source.sweep {
-            rows.append(("state", Text.escape(sweep.state) + ", \(Numbers.grouped(Double(sweep.storedRuns), decimals: 0)) of "
+            rows.append(("state", Text.escape(sweep.state.rawValue) + ", \(Numbers.grouped(Double(sweep.storedRuns), decimals: 0)) of "
                 + "\(Numbers.grouped(Double(source.runs), decimals: 0)) runs stored"
                 + (source.coverageWarning.map { " <strong class=\"warning\">\(Text.escape($0))</strong>" } ?? "")))
         }

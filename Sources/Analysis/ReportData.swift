@@ -1,6 +1,7 @@
 import Dispatch
 import Experiments
 import SimulationCore
+import SweepStore
 
 // MARK: - ReportData
 
@@ -51,12 +52,12 @@ public struct ReportData: Codable, Sendable {
         public var id: Int64
         public var name: String
         public var createdAt: String
-        /// pending, running, done, failed or cancelled: a report of an unfinished sweep says so.
-        public var state: String
+        /// Running, done, failed or cancelled: a report of an unfinished sweep says so.
+        public var state: SweepState
         /// Runs stored so far (all of the sweep, before any --given).
         public var storedRuns: Int
 
-        public init(id: Int64, name: String, createdAt: String, state: String, storedRuns: Int) {
+        public init(id: Int64, name: String, createdAt: String, state: SweepState, storedRuns: Int) {
             self.id = id
             self.name = name
             self.createdAt = createdAt
@@ -65,7 +66,7 @@ public struct ReportData: Codable, Sendable {
         }
 
         /// Whether the sweep of `runs` runs finished with every run stored.
-        public func isComplete(runs: Int) -> Bool { state == "done" && storedRuns == runs }
+        public func isComplete(runs: Int) -> Bool { state == .done && storedRuns == runs }
     }
 
     /// Mean, spread and quantiles of one numeric outcome over the runs where it is defined.

@@ -111,7 +111,7 @@ public enum ReportText {
         var lines = [csvHeader]
         if let sweep = data.source.sweep {
             // The sweep's state first: n = runs stored, trials = runs of the sweep.
-            lines.append(["sweep", "", "state", csvField(sweep.state), String(sweep.storedRuns),
+            lines.append(["sweep", "", "state", csvField(sweep.state.rawValue), String(sweep.storedRuns),
                           "", "", "", "", "", "", "", "", String(data.source.runs), "", "", "", "", "", ""].joined(separator: ","))
         }
         func f(_ v: Double?) -> String { v.map { $0.isFinite ? String($0) : "" } ?? "" }

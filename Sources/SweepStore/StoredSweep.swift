@@ -6,7 +6,7 @@ import SimulationCore
 // MARK: - SweepState
 
 /// Where a sweep stands (the CHECK constraint of `nepsim.sweeps.state`).
-public enum SweepState: String, Sendable, CaseIterable, PostgresDecodable {
+public enum SweepState: String, Sendable, CaseIterable, Codable, PostgresDecodable {
     case running, done, failed, cancelled
 }
 

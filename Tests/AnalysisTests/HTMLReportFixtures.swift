@@ -15,7 +15,7 @@ enum HTMLReportFixtures {
         ReportData(
             source: .init(scenario: "otl", scenarioTitle: "The historical course (OTL)", seed: "0x5eed1927",
                           design: "monte-carlo", runs: 2000,
-                          sweep: .init(id: 42, name: "otl-2000", createdAt: "2024-05-01T10:00:00Z", state: "done", storedRuns: 2000)),
+                          sweep: .init(id: 42, name: "otl-2000", createdAt: "2024-05-01T10:00:00Z", state: .done, storedRuns: 2000)),
             given: given,
             runs: 1873,
             numeric: [
