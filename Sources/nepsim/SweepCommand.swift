@@ -178,6 +178,10 @@ struct SweepCommand: ParsableCommand {
             try NumberRange.require(maxAttempts, in: 1...100, "--max-attempts")
             try NumberRange.require(localWorkers, in: 0...256, "--local-workers")
             try NumberRange.require(claimBatch, in: 1...1000, "--claim-batch")
+            if claimBatch > 1 && localWorkers == 0 {
+                throw ValidationError("--claim-batch applies to the workers --local-workers starts; "
+                    + "give it to `nepsim worker --claim-batch \(claimBatch)` for workers started elsewhere.")
+            }
             guard options.seed <= UInt64(Int64.max) else { throw ValidationError("--seed must be below 2^63.") }
             if let untilCi {
                 try NumberRange.require(untilCi, in: 1e-6...0.999_999, "--until-ci", "an interval width")

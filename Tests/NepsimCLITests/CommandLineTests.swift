@@ -177,6 +177,7 @@ final class CommandLineTests: XCTestCase {
             (["sweep", "launch", "scenarios/otl.toml", "--runs", "100", "--local-workers", "-2"], "--local-workers must be between 0 and 256"),
             (["sweep", "launch", "scenarios/otl.toml", "--runs", "100", "--claim-batch", "0"], "--claim-batch must be between 1 and 1,000"),
             (["worker", "--claim-batch", "1001"], "--claim-batch must be between 1 and 1,000"),
+            (["sweep", "launch", "scenarios/otl.toml", "--runs", "100", "--claim-batch", "5"], "--claim-batch applies to the workers --local-workers starts"),
             (["sweep", "launch", "scenarios/otl.toml", "--runs", "100", "--until-ci", "nan"], "--until-ci must be a finite number"),
             (["sweep", "launch", "scenarios/otl.toml", "--runs", "100", "--name", "4"], "all digits and would be read as a sweep id"),
             (["sweep", "list", "--limit", "-1"], "--limit must be between 1 and 100,000"),
