@@ -2,7 +2,7 @@ import Foundation
 import PostgresStore
 import PostgresTestSupport
 import SweepStore
-import Sweeps
+@testable import Sweeps
 import XCTest
 
 /// A worker's credentials cannot do more than a worker should; an analyst's only read.
@@ -190,6 +190,22 @@ final class RoleTests: DatabaseTestCase {
         try complete(runs: 100, name: "large")  // 100 x 5 >= 300: analyzed, all 450 rows seen
         XCTAssertEqual(try connection.query("SELECT reltuples::float8 AS n FROM pg_class WHERE oid = 'nepsim.runs'::regclass")
             .double(0, "n"), 450)
+    }
+
+    /// A worker login whose lease was taken over stores nothing: its small task's rows go
+    /// without a check first, and the trigger refuses them (the worker sees a lost lease).
+    func testAWorkerLoginWhoseLeaseWasTakenStoresNothing() throws {
+        let sweep = try launch(runs: 40, taskSize: 20, sweepName: "taken")
+        let worker = try PostgresConnection(url: url(as: workerLogin))
+        defer { worker.close() }
+        let task = try XCTUnwrap(try TaskQueue.claim(on: worker, workerID: "slow", sweepID: sweep.id, leaseSeconds: 60))
+        let results = try TaskComputation.compute(task: task, sweep: sweep, plan: try sweep.runPlan(), threads: 1, workerID: "slow")
+        XCTAssertLessThan(results.runsPayload.count, TaskQueue.askFirstAbove, "the path without a check first")
+        try connection.query("UPDATE nepsim.tasks SET lease_owner = 'fast', lease_role = 'someone_else' WHERE task_id = 0")
+        var timings = TaskTimings()
+        XCTAssertFalse(try TaskQueue.complete(task, results: results, on: worker, workerID: "slow", timings: &timings))
+        XCTAssertEqual(try count("SELECT count(*) FROM nepsim.runs"), 0)
+        XCTAssertEqual(try count("SELECT count(*) FROM nepsim.tasks WHERE state = 'done'"), 0)
     }
 
     func testWorkerRoleRunsSweepsButCannotChangeWhatIsNotItsOwn() throws {
