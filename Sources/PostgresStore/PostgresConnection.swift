@@ -39,7 +39,9 @@ public final class PostgresConnection {
         // (PostgreSQL 14 and later) it checks the socket every few seconds while a statement
         // runs, so a client killed with SIGKILL does not leave its query running for long.
         if PQserverVersion(connection) >= 140000 {
-            _ = try? query("SELECT set_config('client_connection_check_interval', \(bind: String(PostgresConnection.clientCheckIntervalMilliseconds)), false)")
+            _ = try? query("""
+                SELECT set_config('client_connection_check_interval', \(bind: PostgresConnection.clientCheckIntervalMilliseconds), false)
+                """)
         }
     }
 
@@ -48,7 +50,7 @@ public final class PostgresConnection {
 
     /// Stops any statement of this session that runs longer than `seconds` (0: no limit).
     public func setStatementTimeout(seconds: Double) throws(PostgresError) {
-        _ = try query("SELECT set_config('statement_timeout', \(bind: String(Int((seconds * 1000).rounded()))), false)")
+        _ = try query("SELECT set_config('statement_timeout', \(bind: Int((seconds * 1000).rounded())), false)")
     }
 
     /// A handle that cancels the statement this connection is running, from another thread (a

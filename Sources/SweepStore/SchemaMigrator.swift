@@ -1,4 +1,5 @@
 import PostgresStore
+
 // MARK: - Migration
 
 /// One versioned change to the database schema.

@@ -1,4 +1,5 @@
 import PostgresStore
+
 // MARK: - SweepError
 
 /// Mistakes a user can make with sweeps, each with what to do about it.

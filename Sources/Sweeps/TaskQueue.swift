@@ -64,25 +64,23 @@ enum TaskQueue {
             ORDER BY task_id
             """)
         guard !result.isEmpty else { return nil }
-        let first = ClaimedTask(sweepID: try result.value(0, "sweep_id"), taskID: try result.value(0, "task_id"),
-                                firstRun: try result.value(0, "first_run"), runCount: try result.value(0, "run_count"),
-                                attempts: try result.value(0, "attempts"))
-        var runCount = first.runCount
-        for row in result.rows.indices.dropFirst() {
+        let sweepID: Int64 = try result.value(0, "sweep_id"), taskID: Int = try result.value(0, "task_id")
+        let lastTaskID = taskID + result.rows.count - 1
+        let firstRun: Int = try result.value(0, "first_run"), attempts: Int = try result.value(0, "attempts")
+        var runCount = 0
+        for row in result.rows.indices {
             // The tasks were cut from consecutive runs; anything else is a damaged queue.
-            guard try result.value(row, "task_id", as: Int.self) == first.taskID + row,
-                  try result.value(row, "first_run", as: Int.self) == first.firstRun + runCount else {
-                let claimed = ClaimedTask(sweepID: first.sweepID, taskID: first.taskID,
-                                          lastTaskID: first.taskID + result.rows.count - 1,
-                                          firstRun: first.firstRun, runCount: runCount, attempts: first.attempts)
-                try release(claimed, on: connection, workerID: workerID)
-                throw PostgresError(kind: .client, message: "the tasks claimed from sweep \(first.sweepID) from task \(first.taskID) "
+            guard try result.value(row, "task_id", as: Int.self) == taskID + row,
+                  try result.value(row, "first_run", as: Int.self) == firstRun + runCount else {
+                try release(ClaimedTask(sweepID: sweepID, taskID: taskID, lastTaskID: lastTaskID, firstRun: firstRun,
+                                        runCount: runCount, attempts: attempts), on: connection, workerID: workerID)
+                throw PostgresError(kind: .client, message: "the tasks claimed from sweep \(sweepID) from task \(taskID) "
                                     + "do not cover consecutive runs; was nepsim.tasks edited by hand?")
             }
             runCount += try result.value(row, "run_count", as: Int.self)
         }
-        return ClaimedTask(sweepID: first.sweepID, taskID: first.taskID, lastTaskID: first.taskID + result.rows.count - 1,
-                           firstRun: first.firstRun, runCount: runCount, attempts: first.attempts)
+        return ClaimedTask(sweepID: sweepID, taskID: taskID, lastTaskID: lastTaskID, firstRun: firstRun, runCount: runCount,
+                           attempts: attempts)
     }
 
     /// Payload size (bytes) above which `complete` checks the leases before sending the rows.
