@@ -38,7 +38,7 @@ public enum DatabaseRoles {
                 GRANT SELECT ON nepsim.schema_migrations, nepsim.sweeps, nepsim.tasks, nepsim.workers TO \(worker);
                 REVOKE UPDATE ON nepsim.tasks FROM \(worker);
                 REVOKE INSERT, UPDATE ON nepsim.workers FROM \(worker);
-                GRANT INSERT ON nepsim.runs, nepsim.run_years TO \(worker);
+                GRANT INSERT ON nepsim.runs, nepsim.run_series TO \(worker);
                 GRANT EXECUTE ON FUNCTION nepsim.finish_sweep_if_complete(bigint), nepsim.claim_task(text, bigint, float8),
                     nepsim.renew_lease(text, bigint, integer, float8), nepsim.complete_task(text, bigint, integer),
                     nepsim.fail_task(text, bigint, integer, text), nepsim.release_task(text, bigint, integer),

@@ -4,8 +4,9 @@ import SimulationCore
 
 // MARK: - ResultsLayout
 
-/// How a run's outcomes become rows of `nepsim.runs` and `nepsim.run_years`: one typed column per
-/// outcome of the simulation core's catalog, written with binary COPY.
+/// How a run's outcomes become rows of `nepsim.runs` and `nepsim.run_series`: one typed column per
+/// outcome of the simulation core's catalog (for a yearly series, an array with a value a year),
+/// written with binary COPY.
 public enum ResultsLayout {
     /// Columns of `nepsim.runs` after (sweep_id, point, replication), with their SQL types.
     public static let runColumns: [(name: String, type: String)] =
@@ -14,15 +15,20 @@ public enum ResultsLayout {
         + OutcomeCatalog.events.map { ($0.name, "boolean") }
         + [("worker_id", "text"), ("param_values", "double precision[]")]
 
-    /// Columns of `nepsim.run_years` after (sweep_id, point, replication, year, leader).
+    /// Columns of `nepsim.run_years` (a view of `nepsim.run_series` with a row a year) after
+    /// (sweep_id, point, replication, year, leader).
     public static let yearColumns: [(name: String, type: String)] =
         OutcomeCatalog.series.map { ($0.name, "double precision") }
+
+    /// Columns of `nepsim.run_series` after (sweep_id, point, replication, first_year, leader).
+    public static let seriesColumns: [(name: String, type: String)] =
+        OutcomeCatalog.series.map { ($0.name, "double precision[]") }
 
     public static let copyRuns = "COPY nepsim.runs (sweep_id, point, replication, "
         + runColumns.map(\.name).joined(separator: ", ") + ") FROM STDIN (FORMAT binary)"
 
-    public static let copyRunYears = "COPY nepsim.run_years (sweep_id, point, replication, year, leader, "
-        + yearColumns.map(\.name).joined(separator: ", ") + ") FROM STDIN (FORMAT binary)"
+    public static let copyRunSeries = "COPY nepsim.run_series (sweep_id, point, replication, first_year, leader, "
+        + seriesColumns.map(\.name).joined(separator: ", ") + ") FROM STDIN (FORMAT binary)"
 
     /// Each numeric outcome's accessor and whether its column is an integer, worked out once
     /// rather than per row (encoding runs for every stored run).
@@ -60,18 +66,20 @@ public enum ResultsLayout {
         return nonFinite
     }
 
-    /// Appends a run's yearly records to a COPY payload for `nepsim.run_years`.
-    public static func appendYears(
+    /// Appends a run's yearly records to a COPY payload for `nepsim.run_series`: one row, each
+    /// series an array of its values year by year from the first record's year (the records are
+    /// consecutive years, as the simulation writes them).
+    public static func appendSeries(
         _ writer: inout BinaryCopyWriter, sweepID: Int64, point: UInt64, replication: UInt32, series: [YearRecord]
     ) {
-        for record in series {
-            writer.startRow(fields: 5 + yearColumns.count)
-            writer.int64(sweepID)
-            writer.int64(Int64(point))
-            writer.int32(Int32(replication))
-            writer.int16(Int16(record.year))
-            writer.text(record.leader.label)
-            for definition in OutcomeCatalog.series { writer.double(definition.value(record)) }
+        writer.startRow(fields: 5 + seriesColumns.count)
+        writer.int64(sweepID)
+        writer.int64(Int64(point))
+        writer.int32(Int32(replication))
+        writer.int16(Int16(series.first?.year ?? 0))
+        writer.textArray(series.map(\.leader.label))
+        for definition in OutcomeCatalog.series {
+            writer.doubleArray(count: series.count) { definition.value(series[$0]) }
         }
     }
 }

@@ -79,8 +79,8 @@ enum TaskComputation {
             }
         }
         let present = chunks.compactMap { $0 }
-        var runs = BinaryCopyWriter(reservingCapacity: present.reduce(32) { $0 + $1.runs.bytes.count })
-        var years = sweep.storeSeries ? BinaryCopyWriter(reservingCapacity: present.reduce(32) { $0 + ($1.years?.bytes.count ?? 0) }) : nil
+        var runs = BinaryCopyWriter(reservingCapacity: present.reduce(32) { $0 + $1.runs.byteCount })
+        var years = sweep.storeSeries ? BinaryCopyWriter(reservingCapacity: present.reduce(32) { $0 + ($1.years?.byteCount ?? 0) }) : nil
         var simulateCPU = 0.0, encodeCPU = 0.0
         for chunk in present {
             if let failure = chunk.failure { throw failure }
@@ -107,9 +107,9 @@ enum TaskComputation {
 
     private static func encodeChunk(runs: Range<Int>, sweep: StoredSweep, plan: RunPlan, specs: [ParameterSpec],
                                     workerID: String) -> EncodedChunk {
-        // About 930 bytes a run (20 drawn parameters) and 14 x 230 bytes of yearly rows.
+        // About 930 bytes a run (20 drawn parameters) and 3,500 bytes of yearly series.
         var chunk = EncodedChunk(runs: BinaryCopyWriter(reservingCapacity: runs.count * 1024),
-                                 years: sweep.storeSeries ? BinaryCopyWriter(reservingCapacity: runs.count * 14 * 240) : nil)
+                                 years: sweep.storeSeries ? BinaryCopyWriter(reservingCapacity: runs.count * 3_600) : nil)
         var encodeNanoseconds: UInt64 = 0
         let started = DispatchTime.now()
         var parameterValues = [Double](repeating: 0, count: specs.count)
@@ -126,8 +126,10 @@ enum TaskComputation {
                                            + "check the scenario's parameter values")
                 return
             }
-            if chunk.years != nil {
-                ResultsLayout.appendYears(&chunk.years!, sweepID: sweep.id, point: point, replication: replication, series: yearly)
+            if var years = chunk.years.take() {
+                // Taken out of the optional and put back, so the payload is not copied.
+                ResultsLayout.appendSeries(&years, sweepID: sweep.id, point: point, replication: replication, series: yearly)
+                chunk.years = years
             }
         }
         let total = DispatchTime.now().seconds(since: started)

@@ -118,7 +118,7 @@ enum TaskQueue {
             try connection.transaction {
                 try connection.copyIn(ResultsLayout.copyRuns, data: results.runsPayload)
                 if let years = results.yearsPayload {
-                    try connection.copyIn(ResultsLayout.copyRunYears, data: years)
+                    try connection.copyIn(ResultsLayout.copyRunSeries, data: years)
                 }
                 copied = DispatchTime.now()
                 let done = try connection.query("""

@@ -96,6 +96,7 @@ final class BinaryCopyTests: DatabaseTestCase {
     func testEmptyCopyStoresNothing() throws {
         let connection = try connect()
         try createTable(connection)
-        XCTAssertEqual(try connection.copyIn(Self.copySQL, data: BinaryCopyWriter().finished()), 0)
+        var empty = BinaryCopyWriter()
+        XCTAssertEqual(try connection.copyIn(Self.copySQL, data: empty.finished()), 0)
     }
 }

@@ -57,6 +57,19 @@ final class RoleTests: DatabaseTestCase {
         // Rows for a sweep that does not exist, and for a real sweep with no task held.
         assertRefused(worker, "INSERT INTO nepsim.runs (\(columns)) VALUES (424242, 0, 0, 'forger', \(values))")
         assertRefused(worker, "INSERT INTO nepsim.runs (\(columns)) VALUES (\(sweep.id), 0, 0, 'forger', \(values))")
+        // The same for yearly series, in their table or through the view of a row a year.
+        let seriesColumns = "sweep_id, point, replication, first_year, leader, " + ResultsLayout.seriesColumns.map(\.name).joined(separator: ", ")
+        func series(point: Int, years: Int = 1) -> String {
+            let values = "'{" + Array(repeating: "1", count: years).joined(separator: ",") + "}'"
+            return "INSERT INTO nepsim.run_series (\(seriesColumns)) VALUES (\(sweep.id), \(point), 0, 1927, '{x}', "
+                + ResultsLayout.seriesColumns.map { _ in values }.joined(separator: ", ") + ")"
+        }
+        assertRefused(worker, series(point: 0))
+        XCTAssertThrowsError(try worker.query("""
+            INSERT INTO nepsim.run_years (sweep_id, point, replication, year, leader) VALUES (\(bind: sweep.id), 0, 0, 1927, 'x')
+            """)) { error in
+            XCTAssertEqual((error as? PostgresError)?.sqlState, "55000", "cannot insert into view: \(error)")
+        }
         // Task and worker rows only through the functions.
         assertRefused(worker, "UPDATE nepsim.tasks SET lease_expires_at = 'infinity'")
         assertRefused(worker, "UPDATE nepsim.tasks SET state = 'done' WHERE sweep_id = \(sweep.id)")
@@ -71,6 +84,16 @@ final class RoleTests: DatabaseTestCase {
             """), 1)
         // Holding task 0 does not open task 1's runs (runs 100-199).
         assertRefused(worker, "INSERT INTO nepsim.runs (\(columns)) VALUES (\(sweep.id), 150, 0, 'forger', \(values))")
+        assertRefused(worker, series(point: 150))
+        // A held run's series go in once, with as many values in every series as there are years.
+        XCTAssertThrowsError(try worker.query(SQLQuery(raw: series(point: 50, years: 2)))) { error in
+            XCTAssertEqual((error as? PostgresError)?.sqlState, "23514", "series of 2 values for 1 leader: \(error)")
+        }
+        _ = try worker.query(SQLQuery(raw: series(point: 50)))
+        XCTAssertThrowsError(try worker.query(SQLQuery(raw: series(point: 50)))) { error in
+            XCTAssertEqual((error as? PostgresError)?.sqlState, "23505", "a second copy of run 50's series: \(error)")
+        }
+        XCTAssertEqual(try count("SELECT count(*) FROM nepsim.run_series"), 1)
         // Completing with another worker's id, or without the runs, does not mark it done.
         XCTAssertEqual(try worker.query("SELECT nepsim.complete_task('someone-else', \(bind: sweep.id), 0) AS done")
             .string(0, "done"), "f")

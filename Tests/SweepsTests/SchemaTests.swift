@@ -21,8 +21,51 @@ final class SchemaTests: DatabaseTestCase {
         XCTAssertEqual(Array(runs.map(\.1).dropFirst(3)), ResultsLayout.runColumns.map(\.type))
         let years = try columns("run_years")
         XCTAssertEqual(years.map(\.0), ["sweep_id", "point", "replication", "year", "leader"] + ResultsLayout.yearColumns.map(\.name))
+        XCTAssertEqual(Array(years.map(\.1).dropFirst(5)), ResultsLayout.yearColumns.map(\.type))
+        let series = try columns("run_series")
+        XCTAssertEqual(series.map(\.0), ["sweep_id", "point", "replication", "first_year", "leader"] + ResultsLayout.seriesColumns.map(\.name))
+        XCTAssertEqual(Array(series.map(\.1).dropFirst(4)), ["text[]"] + ResultsLayout.seriesColumns.map(\.type))
         XCTAssertEqual(try columns("sweeps").map(\.0).prefix(4), ["sweep_id", "name", "scenario_name", "scenario_title"])
         for table in ["tasks", "workers"] { XCTAssertFalse(try columns(table).isEmpty, table) }
+    }
+
+    /// Migration 13 moves each run's yearly rows into one row of arrays, and `run_years` (now a
+    /// view) gives back the rows it held, value for value; the views built on it still answer.
+    func testUpgradeMovesYearlyRowsIntoSeriesArrays() throws {
+        let database = try TestDatabase.freshDatabase(named: "upgrade13")
+        defer { TestDatabase.dropDatabase(database) }
+        let old = try PostgresConnection(url: database)
+        defer { old.close() }
+        XCTAssertEqual(try SchemaMigrator.migrate(old, upTo: 12), Array(1...12))
+        try old.query("""
+            INSERT INTO nepsim.sweeps (name, scenario_name, scenario_title, scenario_text, scenario_sha256, design, seed, points,
+                replications, runs_total, weather, series, task_size, max_attempts, uncertain_parameters, code_version, generator)
+            VALUES ('old', 'otl', 'OTL', '', '', 'mc', 1, 2, 1, 2, 'random', 'all', 1, 3, '{}', 'old', 'philox')
+            """)
+        let seriesNames = ResultsLayout.yearColumns.map(\.name)
+        // Two runs of three years, inserted out of order; every value distinct.
+        for (point, year) in [(1, 1929), (0, 1928), (1, 1927), (0, 1927), (1, 1928), (0, 1929)] {
+            let values = seriesNames.indices.map { "\(Double(point * 1_000_000 + year * 100 + $0) + 0.125)" }.joined(separator: ", ")
+            try old.query(SQLQuery(raw: """
+                INSERT INTO nepsim.run_years (sweep_id, point, replication, year, leader, \(seriesNames.joined(separator: ", ")))
+                SELECT sweep_id, \(point), 0, \(year), 'leader \(year)', \(values) FROM nepsim.sweeps
+                """))
+        }
+        let rowsQuery: SQLQuery = "SELECT y::text AS row FROM nepsim.run_years y ORDER BY point, replication, year"
+        let before = try old.query(rowsQuery).rows.map { $0[0] }
+        XCTAssertEqual(before.count, 6)
+        XCTAssertEqual(try SchemaMigrator.migrate(old), Array(13...Migrations.all.count))
+        XCTAssertEqual(try old.query(rowsQuery).rows.map { $0[0] }, before)
+        let stored = try old.query("SELECT first_year, leader::text AS leader, harvest_mt::text AS harvest FROM nepsim.run_series WHERE point = 1")
+        XCTAssertEqual(stored.string(0, "first_year"), "1927")
+        XCTAssertEqual(stored.string(0, "leader"), #"{"leader 1927","leader 1928","leader 1929"}"#)
+        XCTAssertEqual(stored.string(0, "harvest"), "{1192700.125,1192800.125,1192900.125}")
+        XCTAssertEqual(try old.query("""
+            SELECT count(*) AS n FROM nepsim.run_year_values WHERE series = 'steel_mt'
+            """).string(0, "n"), "6")
+        XCTAssertEqual(try old.query("""
+            SELECT p50::text AS p50 FROM nepsim.yearly_fans WHERE series = 'harvest_mt' AND year = 1928
+            """).string(0, "p50"), "692800.125")
     }
 
     /// Migration 7 turns each stored run's jsonb params into param_values in the order of the
