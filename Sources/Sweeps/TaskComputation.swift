@@ -59,8 +59,8 @@ enum TaskComputation {
     /// them at once into the chunk's own COPY rows, and the chunks are joined in order. So the
     /// payload is byte for byte what one thread would write, and encoding is spread over the
     /// threads instead of following the simulation on one.
-    static func compute(task: ClaimedTask, sweep: StoredSweep, plan: RunPlan, threads: Int, workerID: String)
-        throws -> ComputedTask
+    static func compute(task: ClaimedTask, sweep: StoredSweep, plan: RunPlan, threads: Int, workerID: String,
+                        niceness: Int32 = 0) throws -> ComputedTask
     {
         let count = task.runCount
         let started = DispatchTime.now()
@@ -71,6 +71,9 @@ enum TaskComputation {
         chunks.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let out = buffer
             DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+                // Per thread, each time: Linux keeps a priority per thread, and the dispatch
+                // pool's threads set their own from their quality of service when they start.
+                if niceness > 0 { setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness) }
                 let end = task.firstRun + count
                 let first = min(end, task.firstRun + chunk * chunkSize)
                 let runs = first..<min(end, first + chunkSize)

@@ -19,7 +19,10 @@ struct LocalWorkers {
         for index in 0..<count {
             processes.append(try ChildProcess(
                 executable, ["worker", "--sweep", String(sweepID), "--exit-when-idle",
-                             "--concurrency", String(concurrency), "--claim-batch", String(claimBatch), "--log-level", "notice"],
+                             "--concurrency", String(concurrency), "--claim-batch", String(claimBatch), "--log-level", "notice",
+                             // Below the database's processes, which store each task's rows one
+                             // process a task: 1M runs with series in 41 s instead of 57 on 2 cores.
+                             "--nice", "10"],
                 environment: environment, log: "\(logDirectory)/sweep-\(sweepID)-worker-\(index).log"))
         }
         FileHandle.standardError.write(Data("started \(count) local workers (\(concurrency) threads each); logs in results/local-workers/\n".utf8))

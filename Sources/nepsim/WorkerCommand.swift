@@ -46,12 +46,20 @@ struct WorkerCommand: ParsableCommand {
             + "one claim, one COPY and one completion for the lot. A task being retried is claimed alone."))
     var claimBatch: Int = 1
 
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Run the simulating threads this much below normal CPU priority, as nice(1) counts (0-19).",
+        discussion: "For a worker sharing its machine with the database it stores into: each task's rows are "
+            + "stored by one server process, and when the simulating threads take the cores from it, the sweep "
+            + "waits on it. `sweep launch --local-workers` starts its workers with 10."))
+    var nice: Int32 = 0
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
     func validate() throws {
         try NumberRange.require(concurrency, in: 1...1024, "--concurrency")
         try NumberRange.require(claimBatch, in: 1...1000, "--claim-batch")
+        try NumberRange.require(Int(nice), in: 0...19, "--nice")
         try NumberRange.require(leaseSeconds, in: 1...86_400, "--lease-seconds")
         try NumberRange.require(heartbeatSeconds, in: 0.01...max(0.01, leaseSeconds / 2), "--heartbeat-seconds",
                                 "at most half of --lease-seconds, so a heartbeat can fail once without losing the lease")
@@ -64,6 +72,7 @@ struct WorkerCommand: ParsableCommand {
             databaseURL: url, concurrency: concurrency, exitWhenIdle: exitWhenIdle,
             leaseSeconds: leaseSeconds, heartbeatSeconds: heartbeatSeconds,
             codeVersion: "nepsim \(NepsimVersion.current)", claimBatch: claimBatch)
+        configuration.simulationNiceness = nice
         if let sweep {
             // Through the worker's own connection, which waits out a server that is restarting.
             do {

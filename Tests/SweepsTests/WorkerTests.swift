@@ -33,6 +33,33 @@ final class WorkerTests: DatabaseTestCase {
             .string(0, "state"), "done")
     }
 
+    /// `worker --nice N`: the threads that simulate a task run N below normal priority, though
+    /// the dispatch pool's threads set their own priority when they start (so it is set in each).
+    /// Run on a thread of its own, which takes part in the work and keeps the lowered priority.
+    func testSimulatingThreadsRunAtTheNicenessAsked() throws {
+        let sweep = try launch(runs: 400, taskSize: 400)
+        let task = try XCTUnwrap(try claim(worker: "nice", lease: 60))
+        let plan = try sweep.runPlan()
+        func niceness(ofThreads ids: [String]) -> [Int] {
+            ids.compactMap { id in
+                (try? String(contentsOfFile: "/proc/self/task/\(id)/stat", encoding: .utf8))
+                    .flatMap { $0.split(separator: ")").last?.split(separator: " ").dropFirst(16).first }
+                    .flatMap { Int($0) }
+            }
+        }
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var outcome: Result<ComputedTask, Error>?
+        let thread = Thread {
+            outcome = Result { try TaskComputation.compute(task: task, sweep: sweep, plan: plan, threads: 2, workerID: "nice", niceness: 7) }
+            done.signal()
+        }
+        thread.start()
+        done.wait()
+        _ = try XCTUnwrap(outcome).get()
+        let threads = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")
+        XCTAssertTrue(niceness(ofThreads: threads).contains(7), "some thread ran the task at nice 7")
+    }
+
     func claim(worker: String, lease: Double) throws -> ClaimedTask? {
         try TaskQueue.claim(on: connection, workerID: worker, sweepID: nil, leaseSeconds: lease)
     }
