@@ -481,6 +481,26 @@ extension Migrations {
         CREATE TRIGGER results_only_for_held_tasks AFTER INSERT ON nepsim.run_series
             REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION nepsim.check_results_held();
 
+        -- As migration 8 made it, analyzing the table that now holds the series (ANALYZE of the
+        -- view would only warn).
+        CREATE OR REPLACE FUNCTION nepsim.finish_sweep_if_complete(p_sweep_id bigint) RETURNS void
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+        DECLARE v_runs bigint;
+        BEGIN
+            PERFORM 1 FROM nepsim.sweeps WHERE sweep_id = p_sweep_id FOR UPDATE;
+            UPDATE nepsim.sweeps s
+            SET state = CASE WHEN EXISTS (SELECT 1 FROM nepsim.tasks WHERE sweep_id = p_sweep_id AND state = 'failed')
+                             THEN 'failed' ELSE 'done' END,
+                finished_at = now()
+            WHERE s.sweep_id = p_sweep_id AND s.state = 'running'
+              AND NOT EXISTS (SELECT 1 FROM nepsim.tasks WHERE sweep_id = p_sweep_id AND state IN ('pending', 'running'))
+            RETURNING s.runs_total INTO v_runs;
+            IF FOUND AND v_runs * 5 >= (SELECT reltuples FROM pg_class WHERE oid = 'nepsim.runs'::regclass) THEN
+                ANALYZE nepsim.runs;
+                ANALYZE nepsim.run_series;
+            END IF;
+        END $$;
+
         DO $$ BEGIN
             IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'nepsim_worker') THEN
                 GRANT INSERT ON nepsim.run_series TO nepsim_worker;
