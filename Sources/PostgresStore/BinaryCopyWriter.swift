@@ -112,14 +112,14 @@ public struct BinaryCopyWriter: Sendable {
     /// Signature (11 bytes), flags and header extension length.
     static let headerLength = 19
 
-    /// The finished payload, with the trailer. The writer is left empty: its storage is handed
-    /// over rather than copied (a payload can be tens of megabytes).
+    /// The finished payload, with the trailer. Its storage is handed over rather than copied (a
+    /// payload can be tens of megabytes); the writer starts afresh, a new payload's header.
     public mutating func finished() -> [UInt8] {
         put(UInt16(bitPattern: -1))
-        var payload: [UInt8] = []
+        var payload = BinaryCopyWriter(reservingCapacity: 64).storage
         swap(&payload, &storage)
         payload.removeLast(payload.count - written)
-        written = 0
+        written = Self.headerLength
         rows = 0
         return payload
     }

@@ -73,7 +73,9 @@ enum TaskComputation {
             DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
                 // Per thread, each time: Linux keeps a priority per thread, and the dispatch
                 // pool's threads set their own from their quality of service when they start.
+                #if canImport(Glibc)
                 if niceness > 0 { setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness) }
+                #endif
                 let end = task.firstRun + count
                 let first = min(end, task.firstRun + chunk * chunkSize)
                 let runs = first..<min(end, first + chunkSize)

@@ -80,6 +80,37 @@ final class BinaryCopyTests: DatabaseTestCase {
         }
     }
 
+    /// Arrays (a run's yearly series and its leaders) come back element for element, multi-byte
+    /// text and special doubles included; a writer whose payload was taken starts a new one.
+    func testArraysComeBackEqualAndAWriterIsReusableAfterFinishing() throws {
+        let connection = try connect()
+        try connection.query("CREATE TABLE series (id int8 PRIMARY KEY, names text[] NOT NULL, values float8[] NOT NULL)")
+        let copy = "COPY series (id, names, values) FROM STDIN (FORMAT binary)"
+        let names = ["Сталин", "🌾 harvest", "", "a,b {c} \"d\" \\ NULL"]
+        let values = [0.1, -.greatestFiniteMagnitude, .nan, .infinity, -0.0, .leastNonzeroMagnitude]
+        var writer = BinaryCopyWriter(reservingCapacity: 8)
+        writer.startRow(fields: 3)
+        writer.int64(1)
+        writer.textArray(names)
+        writer.doubleArray(values)
+        XCTAssertEqual(try connection.copyIn(copy, data: writer.finished()), 1)
+        writer.startRow(fields: 3)
+        writer.int64(2)
+        writer.textArray([])
+        writer.doubleArray(count: 3) { Double($0) * 1.5 }
+        XCTAssertEqual(writer.rowCount, 1)
+        XCTAssertEqual(try connection.copyIn(copy, data: writer.finished()), 1)
+        let first = try connection.query("SELECT names, values::text AS v, array_lower(values, 1) AS low FROM series WHERE id = 1")
+        let storedNames = try connection.query("SELECT n FROM series, unnest(names) WITH ORDINALITY AS u(n, i) WHERE id = 1 ORDER BY i")
+            .rows.map { $0[0] }
+        XCTAssertEqual(storedNames, names)
+        XCTAssertEqual(first.string(0, "v"), "{0.1,-1.7976931348623157e+308,NaN,Infinity,-0,5e-324}")
+        XCTAssertEqual(first.string(0, "low"), "1")
+        let second = try connection.query("SELECT cardinality(names) AS n, values::text AS v FROM series WHERE id = 2")
+        XCTAssertEqual(second.string(0, "n"), "0")
+        XCTAssertEqual(second.string(0, "v"), "{0,1.5,3}")
+    }
+
     func testDuplicateKeyFailsTheWholeCopyWith23505() throws {
         let connection = try connect()
         try createTable(connection)
