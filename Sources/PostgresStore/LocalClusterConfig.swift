@@ -1,3 +1,5 @@
+import Foundation
+
 // MARK: - LocalClusterConfig
 
 /// The server settings and access rules nepsim writes into the local cluster's data directory.
@@ -20,9 +22,13 @@ enum LocalClusterConfig {
             listen_addresses = '127.0.0.1'
             port = \(port)
             unix_socket_directories = '\(socket)'
-            # Bulk loading: fewer checkpoints during large sweeps, a bigger cache.
+            # Bulk loading: fewer checkpoints during large sweeps, a bigger cache (an eighth of
+            # this machine's memory, between 256 MB and 2 GB), and room for the WAL of a task's
+            # rows (a task of 2,000 runs with series writes about 9 MB of it) so that the
+            # process storing it does not stop to write WAL itself.
             max_wal_size = '4GB'
-            shared_buffers = '256MB'
+            shared_buffers = '\(sharedBuffersMB)MB'
+            wal_buffers = '64MB'
             # Solid-state storage: a page read out of order costs about what one read in order
             # does. With the default (4) the planner scans the whole of nepsim.runs for a sweep
             # holding a sixth of it; with this it reads just that sweep's rows through the
@@ -31,6 +37,12 @@ enum LocalClusterConfig {
             random_page_cost = 1.1
 
             """
+    }
+
+    /// An eighth of the machine's memory, from 256 MB to 2 GB: a 1M-run sweep with series is
+    /// about 4.5 GB of table, and the machine also runs the workers.
+    static var sharedBuffersMB: UInt64 {
+        min(2048, max(256, ProcessInfo.processInfo.physicalMemory / 8 / (1 << 20)))
     }
 
     /// The port a settings file names.

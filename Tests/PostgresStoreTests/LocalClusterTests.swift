@@ -49,6 +49,11 @@ final class LocalClusterTests: XCTestCase {
         XCTAssertEqual(try connection.query("SELECT current_database() AS name").string(0, "name"), "nepsim")
         // nepsim's settings are in force (the include line works): solid-state page costs.
         XCTAssertEqual(try connection.query("SHOW random_page_cost").string(0, "random_page_cost"), "1.1")
+        XCTAssertEqual(try connection.query("SHOW wal_buffers").string(0, "wal_buffers"), "64MB")
+        let sharedBuffers = try XCTUnwrap(connection.query("""
+            SELECT setting::bigint * 8 / 1024 AS mb FROM pg_settings WHERE name = 'shared_buffers'
+            """).string(0, "mb").flatMap { Int($0) })
+        XCTAssertEqual(sharedBuffers, Int(min(2048, max(256, ProcessInfo.processInfo.physicalMemory / 8 / (1 << 20)))))
         connection.close()
 
         try cluster.down()
