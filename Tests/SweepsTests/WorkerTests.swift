@@ -60,6 +60,33 @@ final class WorkerTests: DatabaseTestCase {
         XCTAssertTrue(niceness(ofThreads: threads).contains(7), "some thread ran the task at nice 7")
     }
 
+    /// Idle workers sleep until a notification: one comes when a task goes back to pending (a
+    /// failure to retry) and when the sweep ends (so `--exit-when-idle` workers leave at once),
+    /// not on a claim or on a completion that leaves work open.
+    func testIdleWorkersAreWokenWhenATaskReopensAndWhenTheSweepEnds() throws {
+        let sweep = try launch(runs: 200, taskSize: 100)
+        let listener = try PostgresConnection(url: url)
+        defer { listener.close() }
+        try listener.listen(Coordinator.tasksChannel)
+        let first = try XCTUnwrap(try claim(worker: "w", lease: 60))
+        XCTAssertNil(try listener.waitForNotification(timeout: 0.2), "a claim wakes nobody")
+        try connection.query("SELECT nepsim.fail_task('w', \(bind: sweep.id), \(bind: first.taskID), 'boom')")
+        XCTAssertEqual(try listener.waitForNotification(timeout: 10)?.payload, String(sweep.id), "a task to retry")
+        let plan = try sweep.runPlan()
+        var timings = TaskTimings()
+        for expectEnd in [false, true] {
+            let task = try XCTUnwrap(try claim(worker: "w", lease: 60))
+            let results = try TaskComputation.compute(task: task, sweep: sweep, plan: plan, threads: 2, workerID: "w")
+            XCTAssertTrue(try TaskQueue.complete(task, results: results, on: connection, workerID: "w", timings: &timings))
+            if expectEnd {
+                XCTAssertEqual(try listener.waitForNotification(timeout: 10)?.payload, String(sweep.id), "the sweep ended")
+            } else {
+                XCTAssertNil(try listener.waitForNotification(timeout: 0.2), "a completion that leaves work open")
+            }
+        }
+        XCTAssertEqual(try Coordinator.status(String(sweep.id), on: connection).state, .done)
+    }
+
     func claim(worker: String, lease: Double) throws -> ClaimedTask? {
         try TaskQueue.claim(on: connection, workerID: worker, sweepID: nil, leaseSeconds: lease)
     }
