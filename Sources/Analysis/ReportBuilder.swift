@@ -62,7 +62,8 @@ public enum ReportBuilder {
     public static let fanSeries = ["harvest_mt", "procurement_mt", "famine_deaths", "industrial_output"]
     public static let histogramBins = 20
 
-    public static func build(_ request: ReportRequest, on connection: PostgresConnection, now: Date = Date()) throws -> ReportData {
+    public static func build(_ request: ReportRequest, on connection: PostgresConnection, now: Date = Date(),
+                             fanRunLimit: Int = fanRunLimit) throws -> ReportData {
         if request.splitBy != nil && request.compare != nil {
             throw ReportError.conflictingOptions("use --split-by or --compare, not both")
         }
@@ -85,7 +86,7 @@ public enum ReportBuilder {
             events: columns.eventProbabilities(),
             leaders: try leaders(selection, connection: connection),
             histograms: columns.histograms(),
-            fans: try fans(selection, selectedRuns: columns.count, connection: connection),
+            fans: try fans(selection, selectedRuns: columns.count, runLimit: fanRunLimit, connection: connection),
             comparison: nil, generatedAt: ISO8601DateFormatter().string(from: now))
         if let event = request.splitBy {
             data.comparison = comparison(
@@ -204,19 +205,31 @@ public enum ReportBuilder {
                                     belowRange: below > 0 ? below : nil, aboveRange: above > 0 ? above : nil)
     }
 
-    /// Fan charts read the yearly rows of at most about this many runs: every k-th design point
-    /// when a selection holds more (a sample the report names); all other numbers use every run.
+    /// Fan charts read the yearly series of at most about this many runs: those of the design's
+    /// first 1/k of points when a selection holds more (a sample the report names); all other
+    /// numbers use every run. The first points rather than every k-th: their series lie together
+    /// in the table, so a report read from disk reads a tenth of a 1M-run sweep's series in order
+    /// instead of one row in every page (the first points of a Sobol' sequence are also evenly
+    /// spread, where every k-th can alias).
     public static let fanRunLimit = 100_000
 
     /// Quantiles of the fan series year by year, from the selected runs' yearly rows read by
     /// binary COPY (empty when the sweep stored no series).
-    static func fans(_ selection: Selection, selectedRuns: Int, connection: PostgresConnection) throws -> [ReportData.Fan] {
-        let step = max(1, (selectedRuns + fanRunLimit - 1) / fanRunLimit)
-        let sample: SQLQuery = step > 1 ? " AND r.point % \(bind: step) = 0" : ""
+    static func fans(_ selection: Selection, selectedRuns: Int, runLimit: Int, connection: PostgresConnection) throws -> [ReportData.Fan] {
+        let step = max(1, (selectedRuns + runLimit - 1) / runLimit)
+        var sample: SQLQuery = ""
+        if step > 1 {
+            let points: Int64 = try connection.query("""
+                SELECT points FROM nepsim.sweeps WHERE sweep_id = \(bind: selection.sweepID)
+                """).value(0, "points")
+            sample = " AND r.point < \(bind: (points + Int64(step) - 1) / Int64(step))"
+        }
+        // Straight from the arrays (five of them), not through the run_years view.
         let sql: SQLQuery = """
-            COPY (SELECT y.year::float8, y.harvest_mt::float8, y.procurement_mt::float8, y.famine_deaths::float8,
-                         (y.producer_output + y.consumer_output)::float8
-                  FROM nepsim.run_years y JOIN nepsim.runs r USING (sweep_id, point, replication)
+            COPY (SELECT (s.first_year + u.i - 1)::float8, u.harvest, u.procurement, u.famine, u.producer + u.consumer
+                  FROM nepsim.run_series s JOIN nepsim.runs r USING (sweep_id, point, replication)
+                  CROSS JOIN LATERAL unnest(s.harvest_mt, s.procurement_mt, s.famine_deaths, s.producer_output, s.consumer_output)
+                      WITH ORDINALITY AS u(harvest, procurement, famine, producer, consumer, i)
                   WHERE \(selection.whereSQL)\(sample)) TO STDOUT (FORMAT binary)
             """
         var reader = BinaryCopyReader(doubleColumns: 1 + fanSeries.count, boolColumns: 0)

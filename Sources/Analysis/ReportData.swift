@@ -110,8 +110,8 @@ public struct ReportData: Codable, Sendable {
         public var series: String
         public var unit: String
         public var years: [Int]
-        /// The runs whose years it is drawn from: all selected runs, or (when `sampledEvery` > 1)
-        /// those of every k-th design point, at most about `ReportBuilder.fanRunLimit`.
+        /// The runs whose years it is drawn from: all selected runs, or (when `sampledEvery` = k > 1)
+        /// those of the design's first 1/k of points, at most about `ReportBuilder.fanRunLimit`.
         public var runs: Int
         public var sampledEvery: Int
         public var p05: [Double]
@@ -171,12 +171,12 @@ public struct ReportData: Codable, Sendable {
 }
 
 extension ReportData {
-    /// ", over 100,000 of 1,000,000 runs (every 10th design point)" when the fan charts were drawn
-    /// from a sample of the selected runs; empty when they use every run.
+    /// ", over 100,000 of 1,000,000 runs (the first 1/10 of the design's points)" when the fan
+    /// charts were drawn from a sample of the selected runs; empty when they use every run.
     public var fanSampleNote: String {
         guard let fan = fans.first, fan.sampledEvery > 1 else { return "" }
         return ", over \(Numbers.grouped(Double(fan.runs), decimals: 0)) of \(Numbers.grouped(Double(runs), decimals: 0)) runs"
-            + " (every \(fan.sampledEvery)th design point)"
+            + " (the first 1/\(fan.sampledEvery) of the design's points)"
     }
 }
 

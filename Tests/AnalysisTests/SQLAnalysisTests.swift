@@ -81,6 +81,33 @@ final class SQLAnalysisTests: XCTestCase {
         }
     }
 
+    /// A sweep with more runs than the fan charts read: they take the design's first 1/k of
+    /// points, and their quantiles are those of exactly those runs' yearly rows.
+    func testSampledFansAreTheFirstPointsYearlyQuantiles() throws {
+        let (_, sweep) = try AnalysisFixture.sweep()
+        let db = try AnalysisFixture.connection()
+        let points: Int = try db.query("SELECT points FROM nepsim.sweeps WHERE sweep_id = \(bind: sweep)").value(0, "points")
+        let report = try ReportBuilder.build(ReportRequest(sweep: String(sweep)), on: db, fanRunLimit: 500)
+        let harvest = try XCTUnwrap(report.fans.first { $0.series == "harvest_mt" })
+        XCTAssertEqual(harvest.sampledEvery, 3)
+        let firstPoints = (points + 2) / 3
+        let sampled: Int = try db.query("""
+            SELECT count(*) AS n FROM nepsim.runs WHERE sweep_id = \(bind: sweep) AND point < \(bind: firstPoints)
+            """).value(0, "n")
+        XCTAssertEqual(harvest.runs, sampled)
+        XCTAssertLessThan(sampled, 1500)
+        XCTAssert(report.fanSampleNote.contains("the first 1/3 of the design's points"), report.fanSampleNote)
+        for (index, year) in harvest.years.enumerated() where [1927, 1933, 1940].contains(year) {
+            let values = try db.query("""
+                SELECT harvest_mt FROM nepsim.run_years WHERE sweep_id = \(bind: sweep) AND year = \(bind: year)
+                  AND point < \(bind: firstPoints)
+                """).rows.compactMap { $0[0].flatMap(Double.init) }
+            let swift = ReportData.Quantiles(name: "harvest_mt", unit: "Mt", column: values)
+            XCTAssertEqual(harvest.p50[index], swift.p50!, accuracy: 1e-9, "\(year)")
+            XCTAssertEqual(harvest.p05[index], swift.p05!, accuracy: 1e-9, "\(year)")
+        }
+    }
+
     func testCompareBranchesInSQLAgreesWithTheReportsSwiftComparison() throws {
         let (_, sweep) = try AnalysisFixture.sweep()
         let db = try AnalysisFixture.connection()
