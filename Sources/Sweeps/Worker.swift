@@ -26,7 +26,8 @@ public struct WorkerConfiguration: Sendable {
     /// one completion for all, for sweeps cut into tiny tasks. 1: one task at a time.
     public var claimBatch: Int
     /// How much lower than normal the simulating threads run (as nice(1) counts, 0-19): for a
-    /// worker sharing its machine with the database, whose one process a task stores the rows.
+    /// worker sharing its machine with the database, where one server process stores each task
+    /// and should not wait for a core while the threads simulate the next.
     public var simulationNiceness: Int32 = 0
 
     public init(databaseURL: String, concurrency: Int, sweepID: Int64? = nil, exitWhenIdle: Bool = false,
@@ -269,8 +270,8 @@ public final class Worker: @unchecked Sendable {
                 try connection.query("SET synchronous_commit = off")
                 // The statement trigger that admits a task's rows sees them as a transition table,
                 // which the server keeps in work_mem (4 MB by default) and otherwise writes to a
-                // temporary file: with a task's series (3.4 kB a run) that file was a quarter of
-                // the server's time storing them. 64 MB holds a task of about 18,000 runs.
+                // temporary file: with a task's series (3.4 kB a run) writing it showed as a quarter
+                // of the storing process's time in a profile. 64 MB holds a task of about 18,000 runs.
                 try connection.query("SET work_mem = '64MB'")
                 // If this host vanishes mid-transaction, the server must notice within a minute and
                 // drop the session, or its lock would keep the task from everyone for hours.

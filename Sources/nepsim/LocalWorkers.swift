@@ -20,8 +20,8 @@ struct LocalWorkers {
             processes.append(try ChildProcess(
                 executable, ["worker", "--sweep", String(sweepID), "--exit-when-idle",
                              "--concurrency", String(concurrency), "--claim-batch", String(claimBatch), "--log-level", "notice",
-                             // Below the database's processes, which store each task's rows one
-                             // process a task: 1M runs with series in 41 s instead of 57 on 2 cores.
+                             // Simulating below the database's processes: one server process
+                             // stores each task, and the sweep waits when it waits for a core.
                              "--nice", "10"],
                 environment: environment, log: "\(logDirectory)/sweep-\(sweepID)-worker-\(index).log"))
         }
