@@ -86,7 +86,8 @@ public enum ReportBuilder {
             events: columns.eventProbabilities(),
             leaders: try leaders(selection, connection: connection),
             histograms: columns.histograms(),
-            fans: try fans(selection, selectedRuns: columns.count, runLimit: fanRunLimit, connection: connection),
+            fans: try fans(selection, selectedRuns: columns.count, designPoints: sweep.points, runLimit: fanRunLimit,
+                           connection: connection),
             comparison: nil, generatedAt: ISO8601DateFormatter().string(from: now))
         if let event = request.splitBy {
             data.comparison = comparison(
@@ -215,15 +216,10 @@ public enum ReportBuilder {
 
     /// Quantiles of the fan series year by year, from the selected runs' yearly rows read by
     /// binary COPY (empty when the sweep stored no series).
-    static func fans(_ selection: Selection, selectedRuns: Int, runLimit: Int, connection: PostgresConnection) throws -> [ReportData.Fan] {
+    static func fans(_ selection: Selection, selectedRuns: Int, designPoints: Int, runLimit: Int,
+                     connection: PostgresConnection) throws -> [ReportData.Fan] {
         let step = max(1, (selectedRuns + runLimit - 1) / runLimit)
-        var sample: SQLQuery = ""
-        if step > 1 {
-            let points: Int64 = try connection.query("""
-                SELECT points FROM nepsim.sweeps WHERE sweep_id = \(bind: selection.sweepID)
-                """).value(0, "points")
-            sample = " AND r.point < \(bind: (points + Int64(step) - 1) / Int64(step))"
-        }
+        let sample: SQLQuery = step > 1 ? " AND r.point < \(bind: (designPoints + step - 1) / step)" : ""
         // Straight from the arrays (five of them), not through the run_years view.
         let sql: SQLQuery = """
             COPY (SELECT (s.first_year + u.i - 1)::float8, u.harvest, u.procurement, u.famine, u.producer + u.consumer

@@ -78,8 +78,7 @@ public struct BinaryCopyWriter: Sendable {
 
     /// text[] (one-dimensional, lower bound 1, no NULLs).
     public mutating func textArray(_ values: [String]) {
-        var utf8Bytes = 0
-        for var value in values { utf8Bytes += value.withUTF8 { $0.count } }
+        let utf8Bytes = values.reduce(0) { $0 + $1.utf8.count }
         arrayHeader(byteCount: 20 + 4 * values.count + utf8Bytes, elementType: 25, count: values.count)
         for value in values { text(value) }
     }
