@@ -400,7 +400,7 @@ extension Migrations {
                 AND array_dims(steel_mt) = array_dims(leader))
         ) WITH (toast_tuple_target = 8160);
         -- No statistics on the arrays' elements: nothing filters on them, and gathering them made
-        -- ANALYZE (run when a large sweep completes) about three times as long.
+        -- ANALYZE of the table about three times as long.
         ALTER TABLE nepsim.run_series ALTER COLUMN leader SET STATISTICS 0;
         ALTER TABLE nepsim.run_series ALTER COLUMN harvest_mt SET STATISTICS 0;
         ALTER TABLE nepsim.run_series ALTER COLUMN procurement_mt SET STATISTICS 0;
@@ -508,8 +508,11 @@ extension Migrations {
         CREATE TRIGGER results_only_for_held_tasks AFTER INSERT ON nepsim.run_series
             REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION nepsim.check_results_held();
 
-        -- As migration 8 made it, analyzing the table that now holds the series (ANALYZE of the
-        -- view would only warn).
+        -- As migration 8 made it, without ANALYZE of the series, which named a table that is now a
+        -- view (ANALYZE of a view only warns): their sample (30,000 rows of 3.4 kB read at random)
+        -- cost the last worker's commit a minute at the end of a 1M-run sweep here, with the sweep
+        -- already done; the series are read by sweep through the primary key, and autovacuum
+        -- analyzes the table as it grows.
         CREATE OR REPLACE FUNCTION nepsim.finish_sweep_if_complete(p_sweep_id bigint) RETURNS void
         LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
         DECLARE v_runs bigint;
@@ -524,7 +527,6 @@ extension Migrations {
             RETURNING s.runs_total INTO v_runs;
             IF FOUND AND v_runs * 5 >= (SELECT reltuples FROM pg_class WHERE oid = 'nepsim.runs'::regclass) THEN
                 ANALYZE nepsim.runs;
-                ANALYZE nepsim.run_series;
             END IF;
         END $$;
 
@@ -561,26 +563,5 @@ extension Migrations {
         CREATE TRIGGER sweep_ended AFTER UPDATE OF state ON nepsim.sweeps
             FOR EACH ROW WHEN (OLD.state = 'running' AND NEW.state <> 'running')
             EXECUTE FUNCTION nepsim.notify_workers();
-
-        -- A large sweep's completion analyzes nepsim.runs only. Migration 13 added run_series,
-        -- but its sample (30,000 rows of 3.4 kB read at random) cost the last worker's commit a
-        -- minute at the end of a 1M-run sweep here, with the sweep already done; the series are
-        -- read by sweep through the primary key, and autovacuum analyzes the table as it grows.
-        CREATE OR REPLACE FUNCTION nepsim.finish_sweep_if_complete(p_sweep_id bigint) RETURNS void
-        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-        DECLARE v_runs bigint;
-        BEGIN
-            PERFORM 1 FROM nepsim.sweeps WHERE sweep_id = p_sweep_id FOR UPDATE;
-            UPDATE nepsim.sweeps s
-            SET state = CASE WHEN EXISTS (SELECT 1 FROM nepsim.tasks WHERE sweep_id = p_sweep_id AND state = 'failed')
-                             THEN 'failed' ELSE 'done' END,
-                finished_at = now()
-            WHERE s.sweep_id = p_sweep_id AND s.state = 'running'
-              AND NOT EXISTS (SELECT 1 FROM nepsim.tasks WHERE sweep_id = p_sweep_id AND state IN ('pending', 'running'))
-            RETURNING s.runs_total INTO v_runs;
-            IF FOUND AND v_runs * 5 >= (SELECT reltuples FROM pg_class WHERE oid = 'nepsim.runs'::regclass) THEN
-                ANALYZE nepsim.runs;
-            END IF;
-        END $$;
         """)
 }

@@ -106,7 +106,7 @@ final class WorkerTests: DatabaseTestCase {
         XCTAssertEqual(try count("SELECT count(DISTINCT (point, replication)) AS count FROM nepsim.runs"), 1200)
         XCTAssertEqual(try count("SELECT count(*) FROM nepsim.run_years"), 1200 * 14)
         // The sweep is the whole table, so its completion analyzed the runs (reltuples is -1 for
-        // a table never analyzed); not the series (migration 14), which autovacuum analyzes.
+        // a table never analyzed); not the series (migration 13), which autovacuum analyzes.
         XCTAssertEqual(try count("SELECT reltuples::int AS count FROM pg_class WHERE oid = 'nepsim.runs'::regclass"), 1200)
         XCTAssertEqual(try count("SELECT count(DISTINCT worker_id) AS count FROM nepsim.runs"), 2)
         XCTAssertEqual(try count("SELECT count(*) FROM nepsim.tasks WHERE state <> 'done'"), 0)
