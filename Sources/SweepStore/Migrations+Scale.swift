@@ -566,17 +566,59 @@ extension Migrations {
         """)
 }
 
-// MARK: - A completion's ANALYZE of the sweep column only (migration 15)
+// MARK: - Storing a task for less (migration 15)
 
 extension Migrations {
-    /// A large sweep's completion analyzed every column of `nepsim.runs` inside the last worker's
-    /// commit: 1.2 s for a table of 400,000 runs here, a tenth of a 100,000-run sweep's time, and
-    /// 5-30 s at the end of a 1M-run sweep. The report's plans need the table's size and which
-    /// sweeps it holds (`sweep_id`); with only that column's statistics fresh the report of a
-    /// 1M-run sweep took the same time as with all of them (7.1-7.3 s against 7.1-7.9 s), and
-    /// analyzing that column alone took a tenth of the time (0.12 s). Autovacuum analyzes the
-    /// other columns as the table grows.
-    static let analyzeSweepColumnOnly = Migration(version: 15, name: "a sweep's completion analyzes nepsim.runs (sweep_id) only", sql: """
+    /// Two costs of storing a task, found by profiling the server during sweeps:
+    ///
+    /// - The check that a worker login's rows are runs of tasks it holds looked up the tasks once
+    ///   per row (a subquery for each of a task's thousands of rows). It now reads the statement's
+    ///   rows once: each sweep's rows span runs `first...last`, and they pass only if every row is
+    ///   well formed (a replication of the sweep, a point from 0) and the tasks this login holds
+    ///   under a live lease cover the whole span. Tasks of a sweep never overlap, so the span is
+    ///   covered exactly when the held tasks' overlaps with it add up to its length, and then
+    ///   every row in it is a held run: the same rows pass as before, but for rows whose
+    ///   replication lies outside the sweep's, which are now refused (they could stand for another
+    ///   run's number).
+    /// - A large sweep's completion analyzed every column of `nepsim.runs` inside the last
+    ///   worker's commit: 1.2 s for a table of 400,000 runs here, a tenth of a 100,000-run sweep's
+    ///   time, and 5-30 s at the end of a 1M-run sweep. The report's plans need the table's size
+    ///   and which sweeps it holds (`sweep_id`); with only that column's statistics fresh the
+    ///   report of a 1M-run sweep took the same time as with all of them (7.1-7.3 s against
+    ///   7.1-7.9 s), and analyzing that column alone took a tenth of the time (0.12 s).
+    ///   Autovacuum analyzes the other columns as the table grows.
+    static let cheaperStoring = Migration(version: 15, name: "check a task's rows in one pass; a sweep's completion analyzes nepsim.runs (sweep_id) only", sql: """
+        CREATE OR REPLACE FUNCTION nepsim.check_results_held() RETURNS trigger
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+        DECLARE v_bad bigint;
+        BEGIN
+            IF (SELECT rolsuper FROM pg_roles WHERE rolname = session_user)
+               OR pg_has_role(session_user, (SELECT nspowner FROM pg_namespace WHERE nspname = 'nepsim'), 'MEMBER') THEN
+                RETURN NULL;
+            END IF;
+            WITH spans AS (
+                SELECT n.sweep_id, count(*) AS row_count,
+                       min(n.point * s.replications + n.replication) AS first_run,
+                       max(n.point * s.replications + n.replication) AS last_run,
+                       bool_and(s.sweep_id IS NOT NULL AND n.point >= 0 AND n.replication >= 0
+                                AND n.replication < s.replications) AS well_formed
+                FROM new_rows n LEFT JOIN nepsim.sweeps s ON s.sweep_id = n.sweep_id
+                GROUP BY n.sweep_id)
+            SELECT coalesce(sum(p.row_count), 0) INTO v_bad FROM spans p
+            WHERE p.well_formed IS NOT TRUE OR p.last_run - p.first_run + 1 <> (
+                SELECT coalesce(sum(least(t.first_run + t.run_count - 1, p.last_run) - greatest(t.first_run, p.first_run) + 1), 0)
+                FROM nepsim.tasks t
+                WHERE t.sweep_id = p.sweep_id AND t.state = 'running' AND t.lease_role = session_user
+                  AND t.lease_expires_at > now()
+                  AND t.first_run <= p.last_run AND t.first_run + t.run_count - 1 >= p.first_run);
+            IF v_bad > 0 THEN
+                RAISE EXCEPTION 'permission denied: % rows for runs of no task this login holds under a live lease', v_bad
+                    USING ERRCODE = 'insufficient_privilege',
+                          DETAIL = 'Counted are all the rows of each sweep some of whose rows are not held runs.';
+            END IF;
+            RETURN NULL;
+        END $$;
+
         CREATE OR REPLACE FUNCTION nepsim.finish_sweep_if_complete(p_sweep_id bigint) RETURNS void
         LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
         DECLARE v_runs bigint;

@@ -30,9 +30,11 @@ public enum ResultsLayout {
     public static let copyRunSeries = "COPY nepsim.run_series (sweep_id, point, replication, first_year, leader, "
         + seriesColumns.map(\.name).joined(separator: ", ") + ") FROM STDIN (FORMAT binary)"
 
-    /// Each numeric outcome's accessor and whether its column is an integer, worked out once
-    /// rather than per row (encoding runs for every stored run).
-    private static let numericEncoders = OutcomeCatalog.numeric.map { ($0.value, $0.isWholeNumber) }
+    /// Whether each numeric outcome's column is an integer, worked out once rather than per row.
+    /// (The accessors are called from the catalog itself: taken out into an array of tuples, a
+    /// closure is stored at the generic abstraction, and each call went through a thunk that
+    /// copied the whole `RunOutcomes` value.)
+    private static let numericIsWhole = OutcomeCatalog.numeric.map(\.isWholeNumber)
 
     /// Appends one run to a COPY payload for `nepsim.runs`. Returns the name of the first numeric
     /// outcome that is not finite (NaN or infinite), if any: such a run must not be stored (the
@@ -48,12 +50,13 @@ public enum ResultsLayout {
         writer.int64(sweepID)
         writer.int64(Int64(point))
         writer.int32(Int32(replication))
-        for (index, (value, isWholeNumber)) in numericEncoders.enumerated() {
-            let number = value(outcomes)
+        let numeric = OutcomeCatalog.numeric
+        for index in numeric.indices {
+            let number = numeric[index].value(outcomes)
             if let number, !number.isFinite {
-                if nonFinite == nil { nonFinite = OutcomeCatalog.numeric[index].name }
+                if nonFinite == nil { nonFinite = numeric[index].name }
                 writer.null()
-            } else if isWholeNumber {
+            } else if numericIsWhole[index] {
                 if let number { writer.int32(Int32(number)) } else { writer.null() }
             } else {
                 writer.double(number)

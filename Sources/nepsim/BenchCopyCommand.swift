@@ -53,8 +53,9 @@ struct BenchCopyCommand: ParsableCommand {
             ResultsLayout.appendRun(&writer, sweepID: binarySweep.id, point: UInt64(i), replication: 0,
                                     outcomes: outcomes[i], parameterValues: params[i], workerID: "bench")
         }
+        let encodeSeconds = DispatchTime.now().seconds(since: started)
         let stored = try connection.transaction { try connection.copyIn(ResultsLayout.copyRuns, data: writer.finished()) }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        let seconds = DispatchTime.now().seconds(since: started)
 
         // The same rows as CSV for psql \copy.
         var text = ""
@@ -66,6 +67,7 @@ struct BenchCopyCommand: ParsableCommand {
         print("binary_copy_rows=\(stored)")
         print("binary_copy_seconds=\(seconds)")
         print(String(format: "binary_copy_rows_per_second=%.0f", Double(stored) / seconds))
+        print(String(format: "binary_encode_microseconds_per_row=%.2f", encodeSeconds * 1e6 / Double(rows)))
         print("csv_file=\(csv)")
         print("csv_columns=sweep_id,point,replication,\(ResultsLayout.runColumns.map(\.name).joined(separator: ","))")
         print("binary_sweep=\(binarySweep.id)")

@@ -85,6 +85,12 @@ final class RoleTests: DatabaseTestCase {
         // Holding task 0 does not open task 1's runs (runs 100-199).
         assertRefused(worker, "INSERT INTO nepsim.runs (\(columns)) VALUES (\(sweep.id), 150, 0, 'forger', \(values))")
         assertRefused(worker, series(point: 150))
+        // A statement with a held run and one not held is refused whole; so are replications the
+        // sweep does not have (one replication here), which would stand for held runs' numbers.
+        assertRefused(worker, "INSERT INTO nepsim.runs (\(columns)) VALUES (\(sweep.id), 50, 0, 'forger', \(values)), "
+                      + "(\(sweep.id), 150, 0, 'forger', \(values))")
+        assertRefused(worker, "INSERT INTO nepsim.runs (\(columns)) VALUES (\(sweep.id), 0, 1, 'forger', \(values))")
+        assertRefused(worker, "INSERT INTO nepsim.runs (\(columns)) VALUES (\(sweep.id), 2, -1, 'forger', \(values))")
         // A held run's series go in once, with as many values in every series as there are years.
         XCTAssertThrowsError(try worker.query(SQLQuery(raw: series(point: 50, years: 2)))) { error in
             XCTAssertEqual((error as? PostgresError)?.sqlState, "23514", "series of 2 values for 1 leader: \(error)")
