@@ -13,7 +13,8 @@ public enum Migrations {
     public static let all: [Migration] = [initialSchema, analysisObjects, sweepCompletion, completionRowLock, workerFunctions,
                                            eventProbabilitiesInOnePass, compactParameterValues, analyzeOnlyLargeSweeps, morrisLevels,
                                            cachedClaimPlan, derivedObjects, taskBatches, seriesArrays,
-                                           wakeIdleWorkers, cheaperStoring]
+                                           wakeIdleWorkers, cheaperStoring,
+                                           seriesShapeWithoutText]
 
     static let initialSchema = Migration(version: 1, name: "initial schema: sweeps, tasks, workers, runs, run_years", sql: """
         CREATE SCHEMA IF NOT EXISTS nepsim;

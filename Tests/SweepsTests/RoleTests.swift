@@ -95,6 +95,14 @@ final class RoleTests: DatabaseTestCase {
         XCTAssertThrowsError(try worker.query(SQLQuery(raw: series(point: 50, years: 2)))) { error in
             XCTAssertEqual((error as? PostgresError)?.sqlState, "23514", "series of 2 values for 1 leader: \(error)")
         }
+        // Nor as a two-dimensional array, one not counted from 1, or empty arrays (migration 16).
+        for (leader, values) in [("'{{x}}'", "'{{1}}'"), ("'[0:0]={x}'", "'[0:0]={1}'"), ("'{}'", "'{}'")] {
+            let malformed = "INSERT INTO nepsim.run_series (\(seriesColumns)) VALUES (\(sweep.id), 50, 0, 1927, \(leader), "
+                + ResultsLayout.seriesColumns.map { _ in values }.joined(separator: ", ") + ")"
+            XCTAssertThrowsError(try worker.query(SQLQuery(raw: malformed))) { error in
+                XCTAssertEqual((error as? PostgresError)?.sqlState, "23514", "\(leader): \(error)")
+            }
+        }
         _ = try worker.query(SQLQuery(raw: series(point: 50)))
         XCTAssertThrowsError(try worker.query(SQLQuery(raw: series(point: 50)))) { error in
             XCTAssertEqual((error as? PostgresError)?.sqlState, "23505", "a second copy of run 50's series: \(error)")
