@@ -120,17 +120,29 @@ public final class PostgresConnection {
     /// (FORMAT binary)`. Returns the number of rows the server stored.
     @discardableResult
     public func copyIn(_ sql: String, data: [UInt8]) throws(PostgresError) -> Int {
+        try copyIn(sql) { send in data.withUnsafeBytes(send) }
+    }
+
+    /// `copyIn` of a payload made of several writers' rows, sent piece by piece without joining them.
+    @discardableResult
+    public func copyIn(_ sql: String, payload: BinaryCopyPayload) throws(PostgresError) -> Int {
+        try copyIn(sql) { send in payload.forEachPiece(send) }
+    }
+
+    /// `copyIn` of the bytes `pieces` hands to `send` in order (which answers false once a send
+    /// failed, and `pieces` then stops and returns false).
+    private func copyIn(_ sql: String, pieces: ((UnsafeRawBufferPointer) -> Bool) -> Bool) throws(PostgresError) -> Int {
         let connection = try startCopy(sql, expecting: PGRES_COPY_IN)
         let chunk = 1 << 20
-        var offset = 0
-        var sent = true
-        data.withUnsafeBufferPointer { buffer in
-            while offset < buffer.count && sent {
-                let length = min(chunk, buffer.count - offset)
-                let pointer = UnsafeRawPointer(buffer.baseAddress! + offset).assumingMemoryBound(to: CChar.self)
-                sent = PQputCopyData(connection, pointer, Int32(length)) == 1
+        let sent = pieces { piece in
+            var offset = 0
+            while offset < piece.count {
+                let length = min(chunk, piece.count - offset)
+                let pointer = (piece.baseAddress! + offset).assumingMemoryBound(to: CChar.self)
+                guard PQputCopyData(connection, pointer, Int32(length)) == 1 else { return false }
                 offset += length
             }
+            return true
         }
         // A broken connection is a connection problem (the caller may reconnect and retry), not a
         // refused COPY.

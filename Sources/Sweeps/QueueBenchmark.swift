@@ -52,7 +52,7 @@ public enum QueueBenchmark {
                             ResultsLayout.appendRun(&rows, sweepID: sweep.id, point: UInt64(run), replication: 0, outcomes: outcome,
                                                     parameterValues: values, workerID: workerID)
                         }
-                        let computed = ComputedTask(runsPayload: rows.finished(), yearsPayload: nil, runCount: task.runCount)
+                        let computed = ComputedTask(runsPayload: BinaryCopyPayload([rows]), yearsPayload: nil, runCount: task.runCount)
                         if try TaskQueue.complete(task, results: computed, on: connection, workerID: workerID, timings: &timings) {
                             done += task.taskCount
                         }

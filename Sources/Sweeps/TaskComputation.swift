@@ -35,8 +35,8 @@ public struct ClaimedTask: Sendable, Equatable {
 
 /// A task's results, ready to COPY, and how long simulating and encoding them took.
 struct ComputedTask {
-    let runsPayload: [UInt8]
-    let yearsPayload: [UInt8]?
+    let runsPayload: BinaryCopyPayload
+    let yearsPayload: BinaryCopyPayload?
     let runCount: Int
     var claimSeconds = 0.0
     var simulateSeconds = 0.0
@@ -56,7 +56,7 @@ enum TaskComputation {
     /// the same whichever worker computes them.
     ///
     /// The task is cut into contiguous chunks; each thread simulates a chunk's runs and encodes
-    /// them at once into the chunk's own COPY rows, and the chunks are joined in order. So the
+    /// them at once into the chunk's own COPY rows, and the chunks are sent in order. So the
     /// payload is byte for byte what one thread would write, and encoding is spread over the
     /// threads instead of following the simulation on one.
     static func compute(task: ClaimedTask, sweep: StoredSweep, plan: RunPlan, threads: Int, workerID: String,
@@ -84,21 +84,14 @@ enum TaskComputation {
             }
         }
         let present = chunks.compactMap { $0 }
-        var runs = BinaryCopyWriter(reservingCapacity: present.reduce(32) { $0 + $1.runs.byteCount })
-        var years = sweep.storeSeries ? BinaryCopyWriter(reservingCapacity: present.reduce(32) { $0 + ($1.years?.byteCount ?? 0) }) : nil
-        var simulateCPU = 0.0, encodeCPU = 0.0
-        for chunk in present {
-            if let failure = chunk.failure { throw failure }
-            runs.appendRows(of: chunk.runs)
-            if let chunkYears = chunk.years { years?.appendRows(of: chunkYears) }
-            simulateCPU += chunk.simulateSeconds
-            encodeCPU += chunk.encodeSeconds
-        }
+        if let failure = present.lazy.compactMap(\.failure).first { throw failure }
+        let simulateCPU = present.reduce(0) { $0 + $1.simulateSeconds }, encodeCPU = present.reduce(0) { $0 + $1.encodeSeconds }
         // The threads' wall time, shared between simulating and encoding as their CPU time was.
         let wall = DispatchTime.now().seconds(since: started)
         let encodeShare = encodeCPU + simulateCPU > 0 ? encodeCPU / (encodeCPU + simulateCPU) : 0
-        return ComputedTask(runsPayload: runs.finished(), yearsPayload: years?.finished(), runCount: count,
-                            simulateSeconds: wall * (1 - encodeShare), encodeSeconds: wall * encodeShare)
+        return ComputedTask(runsPayload: BinaryCopyPayload(present.map(\.runs)),
+                            yearsPayload: sweep.storeSeries ? BinaryCopyPayload(present.compactMap(\.years)) : nil,
+                            runCount: count, simulateSeconds: wall * (1 - encodeShare), encodeSeconds: wall * encodeShare)
     }
 
     /// One chunk's rows, or the first run that cannot be stored.
@@ -112,9 +105,10 @@ enum TaskComputation {
 
     private static func encodeChunk(runs: Range<Int>, sweep: StoredSweep, plan: RunPlan, specs: [ParameterSpec],
                                     workerID: String) -> EncodedChunk {
-        // About 930 bytes a run (20 drawn parameters) and 3,500 bytes of yearly series.
-        var chunk = EncodedChunk(runs: BinaryCopyWriter(reservingCapacity: runs.count * 1024),
-                                 years: sweep.storeSeries ? BinaryCopyWriter(reservingCapacity: runs.count * 3_600) : nil)
+        // About 930 bytes a run (20 drawn parameters) and 4,450 bytes of yearly series (14 years
+        // of 22 series and the leader); room for a little more, so the storage is not copied to grow.
+        var chunk = EncodedChunk(runs: BinaryCopyWriter(reservingCapacity: runs.count * 1_024),
+                                 years: sweep.storeSeries ? BinaryCopyWriter(reservingCapacity: runs.count * 4_608) : nil)
         var encodeNanoseconds: UInt64 = 0
         let started = DispatchTime.now()
         var parameterValues = [Double](repeating: 0, count: specs.count)

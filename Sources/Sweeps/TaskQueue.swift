@@ -106,7 +106,7 @@ enum TaskQueue {
         // rows for nothing. With little, skip the round trip (a third of a tiny task's): the rows
         // of a lost lease are refused all the same, by the trigger or by `complete_tasks`, and
         // the transaction rolls back.
-        if results.runsPayload.count + (results.yearsPayload?.count ?? 0) > Self.askFirstAbove {
+        if results.runsPayload.byteCount + (results.yearsPayload?.byteCount ?? 0) > Self.askFirstAbove {
             let held = try connection.query("""
                 SELECT count(*) AS held FROM nepsim.tasks
                 WHERE sweep_id = \(bind: task.sweepID) AND task_id BETWEEN \(bind: task.taskID) AND \(bind: task.lastTaskID)
@@ -116,9 +116,9 @@ enum TaskQueue {
         }
         do {
             try connection.transaction {
-                try connection.copyIn(ResultsLayout.copyRuns, data: results.runsPayload)
+                try connection.copyIn(ResultsLayout.copyRuns, payload: results.runsPayload)
                 if let years = results.yearsPayload {
-                    try connection.copyIn(ResultsLayout.copyRunSeries, data: years)
+                    try connection.copyIn(ResultsLayout.copyRunSeries, payload: years)
                 }
                 copied = DispatchTime.now()
                 let done = try connection.query("""

@@ -33,6 +33,11 @@ final class BinaryCopyTests: DatabaseTestCase {
     }
 
     private func payload(_ rows: [Row]) -> [UInt8] {
+        var writer = writer(rows)
+        return writer.finished()
+    }
+
+    private func writer(_ rows: [Row]) -> BinaryCopyWriter {
         var writer = BinaryCopyWriter()
         for row in rows {
             writer.startRow(fields: 7)
@@ -45,7 +50,23 @@ final class BinaryCopyTests: DatabaseTestCase {
             writer.jsonb(row.outcomes)
         }
         XCTAssertEqual(writer.rowCount, rows.count)
-        return writer.finished()
+        return writer
+    }
+
+    /// A payload of several writers' rows is byte for byte the payload one writer of all the rows
+    /// makes, and a COPY of it piece by piece stores every row in order.
+    func testAPayloadOfSeveralWritersIsOneWritersPayload() throws {
+        let chunks = [writer(Array(Self.rows[0..<2])), writer([]), writer(Array(Self.rows[2...]))]
+        let payload = BinaryCopyPayload(chunks)
+        XCTAssertEqual(payload.bytes, self.payload(Self.rows))
+        XCTAssertEqual(payload.byteCount, self.payload(Self.rows).count)
+        XCTAssertEqual(payload.rowCount, Self.rows.count)
+        let connection = try connect()
+        try createTable(connection)
+        XCTAssertEqual(try connection.copyIn(Self.copySQL, payload: payload), Self.rows.count)
+        XCTAssertEqual(try connection.query("SELECT array_agg(id ORDER BY id)::text AS ids FROM outcome").string(0, "ids"),
+                       "{" + Self.rows.map(\.id).sorted().map(String.init).joined(separator: ",") + "}")
+        XCTAssertEqual(try connection.copyIn(Self.copySQL, payload: BinaryCopyPayload([])), 0, "header and trailer alone")
     }
 
     private static let copySQL = "COPY outcome (id, point, replication, value, famine, label, outcomes) FROM STDIN (FORMAT binary)"

@@ -246,7 +246,7 @@ final class RoleTests: DatabaseTestCase {
         defer { worker.close() }
         let task = try XCTUnwrap(try TaskQueue.claim(on: worker, workerID: "slow", sweepID: sweep.id, leaseSeconds: 60))
         let results = try TaskComputation.compute(task: task, sweep: sweep, plan: try sweep.runPlan(), threads: 1, workerID: "slow")
-        XCTAssertLessThan(results.runsPayload.count, TaskQueue.askFirstAbove, "the path without a check first")
+        XCTAssertLessThan(results.runsPayload.byteCount, TaskQueue.askFirstAbove, "the path without a check first")
         try connection.query("UPDATE nepsim.tasks SET lease_owner = 'fast', lease_role = 'someone_else' WHERE task_id = 0")
         var timings = TaskTimings()
         XCTAssertFalse(try TaskQueue.complete(task, results: results, on: worker, workerID: "slow", timings: &timings))

@@ -8,6 +8,23 @@ import XCTest
 
 /// Claims, leases, exactly-once results, poison tasks, and determinism across worker counts.
 final class WorkerTests: DatabaseTestCase {
+    /// A task's payloads are the same bytes whatever the number of threads computing it (each
+    /// thread encodes its own chunk of runs, sent in order).
+    func testATasksPayloadIsTheSameOnAnyNumberOfThreads() throws {
+        let sweep = try launch("shot-in-the-kremlin", runs: 90, replications: 3, taskSize: 90, series: true)
+        let task = try XCTUnwrap(try claim(worker: "w", lease: 60))
+        let plan = try sweep.runPlan()
+        let one = try TaskComputation.compute(task: task, sweep: sweep, plan: plan, threads: 1, workerID: "w")
+        XCTAssertEqual(one.runsPayload.rowCount, 90)
+        XCTAssertEqual(one.yearsPayload?.rowCount, 90)
+        for threads in [2, 3, 7] {
+            let many = try TaskComputation.compute(task: task, sweep: sweep, plan: plan, threads: threads, workerID: "w")
+            XCTAssertGreaterThan(many.runsPayload.chunks.count, one.runsPayload.chunks.count)
+            XCTAssertEqual(many.runsPayload.bytes, one.runsPayload.bytes, "\(threads) threads")
+            XCTAssertEqual(many.yearsPayload?.bytes, one.yearsPayload?.bytes, "\(threads) threads")
+        }
+    }
+
     func testClaimsSkipLockedTasksAndExpiredLeasesAreReclaimed() throws {
         let sweep = try launch(runs: 300, taskSize: 100)
         let claimA = try XCTUnwrap(try claim(worker: "a", lease: 60))
