@@ -62,20 +62,28 @@ public enum ReportBuilder {
     public static let fanSeries = ["harvest_mt", "procurement_mt", "famine_deaths", "industrial_output"]
     public static let histogramBins = 20
 
+    /// `parallelReads`: other sessions to read a large sweep's runs with (see `ParallelReads`).
     public static func build(_ request: ReportRequest, on connection: PostgresConnection, now: Date = Date(),
-                             fanRunLimit: Int = fanRunLimit) throws -> ReportData {
+                             fanRunLimit: Int = fanRunLimit, parallelReads: ParallelReads? = nil) throws -> ReportData {
         if request.splitBy != nil && request.compare != nil {
             throw ReportError.conflictingOptions("use --split-by or --compare, not both")
         }
         if let event = request.splitBy, !OutcomeCatalog.events.contains(where: { $0.name == event }) {
             throw ReportError.unknownEvent(event, known: OutcomeCatalog.events.map(\.name))
         }
-        try connection.query("BEGIN TRANSACTION READ ONLY")
+        // One snapshot for every number of the report, shared by the sessions reading in parallel.
+        try connection.query("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         defer { _ = try? connection.query("ROLLBACK") }
         let sweep = try StoredSweep.load(request.sweep, from: connection)
-        let source = try source(sweep.id, connection: connection)
+        var helpers: [PostgresConnection] = []
+        if let parallelReads, let snapshot = try ParallelReads.exportSnapshot(connection) {
+            helpers = parallelReads.helpers(forRuns: sweep.runsTotal, snapshot: snapshot)
+        }
+        defer { for helper in helpers { helper.close() } }
+        let readers = [connection] + helpers
         let selection = try Selection(sweepID: sweep.id, given: request.given, connection: connection)
-        let columns = try selection.columns(connection)
+        let columns = try selection.columns(readers, points: sweep.points)
+        let source = try source(sweep.id, connection: connection)
         guard columns.count > 0 else {
             throw ReportError.noRuns(request.given.map { "no run of sweep \(sweep.id) satisfies --given \($0)" }
                                      ?? "sweep \(sweep.id) has no stored runs yet")
@@ -99,7 +107,8 @@ public enum ReportBuilder {
             let otherSelection = try Selection(sweepID: otherSweep.id, given: request.given, connection: connection)
             data.comparison = comparison(
                 splitBy: "sweep", left: columns, leftLabel: "sweep \(sweep.id) \(sweep.name)",
-                right: try otherSelection.columns(connection), rightLabel: "sweep \(otherSweep.id) \(otherSweep.name)")
+                right: try otherSelection.columns(readers, points: otherSweep.points),
+                rightLabel: "sweep \(otherSweep.id) \(otherSweep.name)")
         }
         return data
     }
@@ -121,9 +130,10 @@ public enum ReportBuilder {
             }
         }
 
-        /// The selected runs' outcomes and events, read in one pass.
-        func columns(_ connection: PostgresConnection) throws -> RunColumns {
-            try RunColumns.load(whereSQL: whereSQL, connection: connection)
+        /// The selected runs' outcomes and events, read in one pass (split between the sessions
+        /// by ranges of the sweep's `points`).
+        func columns(_ connections: [PostgresConnection], points: Int) throws -> RunColumns {
+            try RunColumns.load(whereSQL: whereSQL, points: points, connections: connections)
         }
     }
 

@@ -45,8 +45,10 @@ public final class PostgresConnection {
         }
     }
 
-    /// How often the server checks, during a statement, that this client is still there.
-    public static let clientCheckIntervalMilliseconds = 2000
+    /// How often the server checks, during a statement, that this client is still there:
+    /// NEPSIM_CLIENT_CHECK_INTERVAL_MS (0: never, as PostgreSQL's default), else 2 s.
+    public static let clientCheckIntervalMilliseconds =
+        ProcessInfo.processInfo.environment["NEPSIM_CLIENT_CHECK_INTERVAL_MS"].flatMap { Int($0) }.map { max(0, $0) } ?? 2000
 
     /// Stops any statement of this session that runs longer than `seconds` (0: no limit).
     public func setStatementTimeout(seconds: Double) throws(PostgresError) {

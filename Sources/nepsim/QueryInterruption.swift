@@ -15,9 +15,11 @@ final class QueryInterruption: @unchecked Sendable {
         let body = Mutex<(@Sendable () -> Void)?>(nil)
     }
     private let cleanup = Cleanup()
-    /// The cancel handle of the connection in use (replaced when a session reconnects).
+    /// The cancel handle of the connection in use (replaced when a session reconnects), and of
+    /// other sessions working for the command at the same time (a report's parallel reads).
     private final class CancelTarget: Sendable {
         let canceller = Mutex<StatementCanceller?>(nil)
+        let others = Mutex<[StatementCanceller]>([])
     }
     private let target = CancelTarget()
 
@@ -30,6 +32,7 @@ final class QueryInterruption: @unchecked Sendable {
         let target = self.target
         sources = SignalHandling.install { number, _ in
             QueryInterruption.interrupting.store(true, ordering: .sequentiallyConsistent)
+            for other in target.others.withLock({ $0 }) { _ = other.cancelRunningStatement() }
             let failure = target.canceller.withLock { $0 }?.cancelRunningStatement()
             cleanup.body.withLock { $0 }?()
             let name = number == SIGINT ? "SIGINT" : "SIGTERM"
@@ -55,6 +58,12 @@ final class QueryInterruption: @unchecked Sendable {
     func track(_ connection: PostgresConnection) {
         let canceller = connection.makeCanceller()
         target.canceller.withLock { $0 = canceller }
+    }
+
+    /// Cancels this session's statement too (a session working beside the tracked one).
+    func alsoCancel(_ connection: PostgresConnection) {
+        guard let canceller = connection.makeCanceller() else { return }
+        target.others.withLock { $0.append(canceller) }
     }
 
     /// What to do before exiting, replacing any earlier cleanup.

@@ -46,6 +46,10 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
+    /// Sessions reading a large sweep's runs at once (see `ParallelReads`); hidden, for tests and
+    /// for measuring: with `--read-sessions`, every sweep gets that many, however small.
+    @Option(help: .hidden) var readSessions: Int?
+
     @OptionGroup var timeout: StatementTimeoutOption
 
     func validate() throws {
@@ -60,7 +64,16 @@ struct ReportCommand: ParsableCommand {
         defer { withExtendedLifetime(interruption) {} }
         let data: ReportData
         do {
-            data = try ReportBuilder.build(ReportRequest(sweep: sweep, given: given, splitBy: splitBy, compare: compare), on: connection)
+            // Up to four sessions (at most one a core here) for sweeps of 400,000 runs and more.
+            let reads = ParallelReads(maxConnections: readSessions ?? min(4, ProcessInfo.processInfo.activeProcessorCount),
+                                      runsPerConnection: readSessions == nil ? 200_000 : 1) {
+                let helper = try database.connect()
+                try timeout.apply(to: helper)
+                interruption.alsoCancel(helper)
+                return helper
+            }
+            data = try ReportBuilder.build(ReportRequest(sweep: sweep, given: given, splitBy: splitBy, compare: compare), on: connection,
+                                           parallelReads: reads)
         } catch let error as ConditionError {
             throw CommandFailure(error.description)
         } catch let error as ReportError {

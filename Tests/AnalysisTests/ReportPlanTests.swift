@@ -24,7 +24,7 @@ final class ReportPlanTests: XCTestCase {
         let db = try AnalysisFixture.connection()
         try db.query("BEGIN")
         defer { _ = try? db.query("ROLLBACK") }
-        let columns = try ReportBuilder.Selection(sweepID: sweepID, given: nil, connection: db).columns(db)
+        let columns = try ReportBuilder.Selection(sweepID: sweepID, given: nil, connection: db).columns([db], points: 0)
         let views = try db.query("SELECT outcome, n, mean, sd, p05, p25, p50, p75, p95 FROM nepsim.outcome_distributions WHERE sweep_id = \(bind: sweepID)")
         let quantiles = Dictionary(uniqueKeysWithValues: columns.quantiles().map { ($0.name, $0) })
         XCTAssertEqual(views.rows.count, quantiles.count)
@@ -52,5 +52,45 @@ final class ReportPlanTests: XCTestCase {
             close(events[name]?.lower, probabilities.double(row, "ci95_lower"), "\(name) lower")
             close(events[name]?.upper, probabilities.double(row, "ci95_upper"), "\(name) upper")
         }
+    }
+}
+
+/// A large sweep's runs are read over several sessions at once (`ParallelReads`).
+final class ParallelReadTests: XCTestCase {
+    /// The report is the same, number for number, read by one session or by three sharing the
+    /// report's snapshot (the fixture's 1,500 runs are given a session each 500), with a condition
+    /// and a comparison as well.
+    func testAReportReadOverSeveralSessionsIsTheReportReadOverOne() throws {
+        let (url, sweepID) = try AnalysisFixture.sweep()
+        let db = try AnalysisFixture.connection()
+        var opened = 0
+        let reads = ParallelReads(maxConnections: 3, runsPerConnection: 500) {
+            opened += 1
+            return try PostgresConnection(url: url)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        for request in [ReportRequest(sweep: String(sweepID)), ReportRequest(sweep: String(sweepID), given: "not stalin_died_1926"),
+                        ReportRequest(sweep: String(sweepID), compare: String(sweepID))] {
+            let one = try ReportBuilder.build(request, on: db, now: now)
+            let before = opened
+            let three = try ReportBuilder.build(request, on: db, now: now, parallelReads: reads)
+            XCTAssertEqual(opened - before, 2, "two sessions beside the report's own")
+            XCTAssertEqual(three.runs, one.runs)
+            XCTAssertEqual(String(decoding: try encoder.encode(three), as: UTF8.self),
+                           String(decoding: try encoder.encode(one), as: UTF8.self), "\(request)")
+        }
+        // The reading sessions are closed with the report (their server processes end a moment
+        // after the client hangs up; autovacuum's are not the report's).
+        var open = -1
+        for _ in 0..<50 where open != 0 {
+            open = try db.query("""
+                SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+                  AND backend_type = 'client backend' AND state <> 'idle'
+                """).int(0, "n") ?? -1
+            if open != 0 { usleep(100_000) }
+        }
+        XCTAssertEqual(open, 0, "sessions left open by the reports")
     }
 }

@@ -33,11 +33,24 @@ final class InterruptionTests: DatabaseTestCase {
         try count("SELECT count(*) FROM pg_stat_activity WHERE pid = \(bind: backend) AND state = 'active'")
     }
 
+    /// The stopped command's exit status and error output. A command still running after 30 s
+    /// (its signal lost) is killed, so that the test fails instead of waiting for ever.
     func finish(_ process: Process, _ err: Pipe) -> (status: Int32, stderr: String) {
+        let deadline = Date().addingTimeInterval(30)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning {
+            XCTFail("the command did not stop within 30 s of its signal; killed")
+            kill(process.processIdentifier, SIGKILL)
+        }
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: stderr, as: UTF8.self))
     }
+
+    /// For the commands stopped by a signal: their sessions do not check that the client is
+    /// still there, so once the process has exited only its cancel requests can end the queries
+    /// still waiting on the test's lock within the test's limit.
+    let onlyCancelsEndQueries = ["NEPSIM_CLIENT_CHECK_INTERVAL_MS": "0"]
 
     func sweepWithRuns() throws -> Int64 {
         let sweep = try launch(runs: 40, taskSize: 20)
@@ -49,7 +62,7 @@ final class InterruptionTests: DatabaseTestCase {
         let sweepID = try sweepWithRuns()
         for (signal, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
             let locker = try lockTables(["runs"])
-            let (process, _, err) = try startNepsim(["report", String(sweepID), "--database", url])
+            let (process, _, err) = try startNepsim(["report", String(sweepID), "--database", url], environment: onlyCancelsEndQueries)
             let backend = try blockedBackend()
             kill(process.processIdentifier, signal)
             let result = finish(process, err)
@@ -61,6 +74,33 @@ final class InterruptionTests: DatabaseTestCase {
             }
             _ = try locker.query("ROLLBACK")
             locker.close()
+        }
+    }
+
+    /// A report reading over several sessions (`--read-sessions`, as for a large sweep) has every
+    /// one of them cancelled.
+    func testReportReadingOverSeveralSessionsCancelsThemAll() throws {
+        let sweepID = try sweepWithRuns()
+        let locker = try lockTables(["runs"])
+        defer { _ = try? locker.query("ROLLBACK"); locker.close() }
+        let (process, _, err) = try startNepsim(["report", String(sweepID), "--database", url, "--read-sessions", "3"],
+                                                 environment: onlyCancelsEndQueries)
+        var backends: [Int] = []
+        try waitUntil(timeout: 30, "the report's three sessions to wait on the lock") {
+            backends = try connection.query("""
+                SELECT pid FROM pg_stat_activity
+                WHERE application_name = 'nepsim' AND state = 'active' AND wait_event_type = 'Lock'
+                  AND datname = current_database()
+                """).column("pid", as: Int.self)
+            return backends.count == 3
+        }
+        kill(process.processIdentifier, SIGINT)
+        let result = finish(process, err)
+        XCTAssertEqual(result.status, 128 + SIGINT, result.stderr)
+        // The lock is still held: only cancel requests can have ended the three queries.
+        let pids = "{" + backends.map(String.init).joined(separator: ",") + "}"
+        try waitUntil(timeout: 2, "no active query from any of the stopped report's sessions \(pids)") {
+            try count("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(\(bind: pids)::int[]) AND state = 'active'") == 0
         }
     }
 
@@ -83,7 +123,8 @@ final class InterruptionTests: DatabaseTestCase {
         let sweepID = try sweepWithRuns()
         let locker = try lockTables(["tasks", "runs"])
         defer { _ = try? locker.query("ROLLBACK"); locker.close() }
-        let (process, _, err) = try startNepsim(["sweep", "status", String(sweepID), "--database", url])
+        let (process, _, err) = try startNepsim(["sweep", "status", String(sweepID), "--database", url],
+                                                 environment: onlyCancelsEndQueries)
         let backend = try blockedBackend()
         kill(process.processIdentifier, SIGTERM)
         let result = finish(process, err)
@@ -95,7 +136,8 @@ final class InterruptionTests: DatabaseTestCase {
 
     func testLaunchWaitStoppedBySIGINTCancelsItsQuery() throws {
         let (process, out, err) = try startNepsim(["sweep", "launch", "scenarios/otl.toml", "--runs", "100", "--task-size", "50",
-                                                  "--local-workers", "0", "--wait", "--database", url])
+                                                  "--local-workers", "0", "--wait", "--database", url],
+                                                  environment: onlyCancelsEndQueries)
         // The sweep is in the database once its launch line is out; then its progress polls wait on the lock.
         var line = ""
         try waitUntil(timeout: 30, "the launch line") {

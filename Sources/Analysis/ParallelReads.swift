@@ -1,0 +1,89 @@
+import Dispatch
+import Foundation
+import PostgresStore
+
+// MARK: - ParallelReads
+
+/// More connections for reading a large selection's runs, each COPYing a range of design points
+/// at once. A COPY is not run in parallel by the server, and writing a million runs' 55 columns
+/// out (a send function a value) took one server process about 6 s, six times the scan itself:
+/// two to four sessions share that work, all in the report's snapshot, so they read exactly the
+/// rows the report's own session sees.
+public struct ParallelReads {
+    /// At most this many sessions read (the report's own included).
+    public var maxConnections: Int
+    /// A selection gets a session for each this many runs of its sweep, up to `maxConnections`.
+    public var runsPerConnection: Int
+    /// Opens another session to the same database (its statement timeout and cancellation set up
+    /// by the caller).
+    public var open: () throws -> PostgresConnection
+
+    public init(maxConnections: Int, runsPerConnection: Int = 200_000, open: @escaping () throws -> PostgresConnection) {
+        self.maxConnections = maxConnections
+        self.runsPerConnection = runsPerConnection
+        self.open = open
+    }
+
+    /// Sessions for a sweep of `runs` runs: as many as it merits (none for a small sweep), each in
+    /// a read-only transaction on the snapshot `snapshot` exported by the report's session. A
+    /// session that cannot be opened (the server's connection limit, say) is done without.
+    func helpers(forRuns runs: Int, snapshot: String) -> [PostgresConnection] {
+        let wanted = min(maxConnections, runs / max(1, runsPerConnection)) - 1
+        guard wanted > 0 else { return [] }
+        var helpers: [PostgresConnection] = []
+        for _ in 0..<wanted {
+            guard let helper = try? open() else { break }
+            do {
+                try helper.query("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                try helper.query(SQLQuery(raw: "SET TRANSACTION SNAPSHOT '\(snapshot)'"))
+                helpers.append(helper)
+            } catch {
+                helper.close()
+                break
+            }
+        }
+        return helpers
+    }
+
+    /// The report session's snapshot, for `helpers`: its id, checked to be one (it is written
+    /// into the SET TRANSACTION statement, which takes no parameters).
+    static func exportSnapshot(_ connection: PostgresConnection) throws -> String? {
+        let id = try connection.query("SELECT pg_export_snapshot() AS id").value(0, "id", as: String.self)
+        return id.allSatisfy({ $0.isHexDigit || $0 == "-" }) ? id : nil
+    }
+}
+
+extension RunColumns {
+    /// Reads the selected runs of a sweep of `points` design points over `connections` sessions at
+    /// once, each the runs of a contiguous range of points, joined in the order of the ranges (so
+    /// the columns are those one session reads, whatever the number of sessions).
+    static func load(whereSQL: SQLQuery, points: Int, connections: [PostgresConnection]) throws -> RunColumns {
+        guard connections.count > 1 else { return try load(whereSQL: whereSQL, connection: connections[0]) }
+        let parts = connections.count
+        let bounds = (0...parts).map { points * $0 / parts }
+        var results = [Result<RunColumns, Error>?](repeating: nil, count: parts)
+        results.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer
+            nonisolated(unsafe) let connections = connections
+            @Sendable func read(_ part: Int) {
+                // The first and last ranges are open, so no run is left out whatever its point.
+                var range: SQLQuery = ""
+                if part > 0 { range = range + " AND r.point >= \(bind: bounds[part])" }
+                if part < parts - 1 { range = range + " AND r.point < \(bind: bounds[part + 1])" }
+                out[part] = Result { try load(whereSQL: whereSQL + range, connection: connections[part]) }
+            }
+            // A thread for each session (the dispatch pool runs no more at once than there are
+            // cores, and these threads mostly wait on the server); this one reads the first range.
+            let done = DispatchGroup()
+            for part in 1..<parts {
+                done.enter()
+                Thread { read(part); done.leave() }.start()
+            }
+            read(0)
+            done.wait()
+        }
+        let loaded = try results.map { try $0!.get() }
+        return RunColumns(numeric: loaded[0].numeric.indices.map { column in loaded.flatMap { $0.numeric[column] } },
+                          events: loaded[0].events.indices.map { column in loaded.flatMap { $0.events[column] } })
+    }
+}
