@@ -24,12 +24,14 @@ public struct ParallelReads {
         self.open = open
     }
 
-    /// Sessions for a sweep of `runs` runs: as many as it merits (none for a small sweep), each in
-    /// a read-only transaction on the snapshot `snapshot` exported by the report's session. A
-    /// session that cannot be opened (the server's connection limit, say) is done without.
-    func helpers(forRuns runs: Int, snapshot: String) -> [PostgresConnection] {
+    /// Sessions for a sweep of `runs` runs beside `connection` (in a REPEATABLE READ transaction):
+    /// as many as it merits (none for a small sweep), each in a read-only transaction on
+    /// `connection`'s snapshot. A session that cannot be opened (the server's connection limit,
+    /// say), or a snapshot that cannot be exported, is done without: the report then reads over
+    /// fewer sessions, or over its own.
+    func helpers(forRuns runs: Int, beside connection: PostgresConnection) throws -> [PostgresConnection] {
         let wanted = min(maxConnections, runs / max(1, runsPerConnection)) - 1
-        guard wanted > 0 else { return [] }
+        guard wanted > 0, let snapshot = try Self.exportSnapshot(connection) else { return [] }
         var helpers: [PostgresConnection] = []
         for _ in 0..<wanted {
             guard let helper = try? open() else { break }
@@ -45,11 +47,20 @@ public struct ParallelReads {
         return helpers
     }
 
-    /// The report session's snapshot, for `helpers`: its id, checked to be one (it is written
-    /// into the SET TRANSACTION statement, which takes no parameters).
+    /// The session's snapshot, for `helpers`: its id, checked to be one (it is written into the
+    /// SET TRANSACTION statement, which takes no parameters), or nil if it cannot be exported. A
+    /// refused export aborts the transaction (and cannot be put under a savepoint: snapshots are
+    /// not exported from subtransactions), so the session then starts a new one, alone.
     static func exportSnapshot(_ connection: PostgresConnection) throws -> String? {
-        let id = try connection.query("SELECT pg_export_snapshot() AS id").value(0, "id", as: String.self)
-        return id.allSatisfy({ $0.isHexDigit || $0 == "-" }) ? id : nil
+        do {
+            let id = try connection.query("SELECT pg_export_snapshot() AS id").value(0, "id", as: String.self)
+            return id.allSatisfy({ $0.isHexDigit || $0 == "-" }) ? id : nil
+        } catch {
+            if (error as? PostgresError)?.isConnectionProblem ?? true { throw error }
+            try connection.query("ROLLBACK")
+            try connection.query("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            return nil
+        }
     }
 }
 

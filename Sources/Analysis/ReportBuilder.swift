@@ -76,9 +76,7 @@ public enum ReportBuilder {
         defer { _ = try? connection.query("ROLLBACK") }
         let sweep = try StoredSweep.load(request.sweep, from: connection)
         var helpers: [PostgresConnection] = []
-        if let parallelReads, let snapshot = try ParallelReads.exportSnapshot(connection) {
-            helpers = parallelReads.helpers(forRuns: sweep.runsTotal, snapshot: snapshot)
-        }
+        if let parallelReads { helpers = try parallelReads.helpers(forRuns: sweep.runsTotal, beside: connection) }
         defer { for helper in helpers { helper.close() } }
         let readers = [connection] + helpers
         let selection = try Selection(sweepID: sweep.id, given: request.given, connection: connection)

@@ -93,4 +93,21 @@ final class ParallelReadTests: XCTestCase {
         }
         XCTAssertEqual(open, 0, "sessions left open by the reports")
     }
+
+    /// A snapshot the server will not export leaves the report reading alone, in a usable
+    /// transaction (made to fail by construction: no export from a subtransaction).
+    func testASnapshotThatCannotBeExportedLeavesTheReportAlone() throws {
+        let (_, sweepID) = try AnalysisFixture.sweep()
+        let db = try AnalysisFixture.connection()
+        try db.query("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        defer { _ = try? db.query("ROLLBACK") }
+        XCTAssertNotNil(try ParallelReads.exportSnapshot(db), "exported from the transaction itself")
+        try db.query("SAVEPOINT sub")
+        var opened = 0
+        let reads = ParallelReads(maxConnections: 3, runsPerConnection: 1) { opened += 1; return try AnalysisFixture.connection() }
+        XCTAssertEqual(try reads.helpers(forRuns: 1500, beside: db).count, 0)
+        XCTAssertEqual(opened, 0)
+        XCTAssertEqual(try db.query("SELECT count(*) AS n FROM nepsim.runs WHERE sweep_id = \(bind: sweepID)").int(0, "n"), 1500)
+        XCTAssertEqual(try db.query("SHOW transaction_isolation").string(0, "transaction_isolation"), "repeatable read")
+    }
 }
