@@ -56,7 +56,7 @@ public struct ParallelReads {
             let id = try connection.query("SELECT pg_export_snapshot() AS id").value(0, "id", as: String.self)
             return id.allSatisfy({ $0.isHexDigit || $0 == "-" }) ? id : nil
         } catch {
-            if (error as? PostgresError)?.isConnectionProblem ?? true { throw error }
+            if error.isConnectionProblem { throw error }
             try connection.query("ROLLBACK")
             try connection.query("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             return nil
