@@ -98,3 +98,28 @@ extension RunColumns {
                           events: loaded[0].events.indices.map { column in loaded.flatMap { $0.events[column] } })
     }
 }
+
+// MARK: - A result from a thread of its own
+
+/// Runs `body` on a thread of its own (a session's query, which mostly waits on the server) and
+/// returns a function that waits for it and gives its result or rethrows its error. The function
+/// must be called, once.
+func onOwnThread<T>(_ body: @escaping () throws -> T) -> () throws -> T {
+    let outcome = ThreadOutcome<T>()
+    nonisolated(unsafe) let work = body
+    outcome.done.enter()
+    Thread {
+        outcome.result = Result { try work() }
+        outcome.done.leave()
+    }.start()
+    return {
+        outcome.done.wait()
+        return try outcome.result!.get()
+    }
+}
+
+/// What `onOwnThread`'s thread hands back: written by it before `done.leave()`, read after `done.wait()`.
+private final class ThreadOutcome<T>: @unchecked Sendable {
+    let done = DispatchGroup()
+    var result: Result<T, Error>?
+}

@@ -86,14 +86,20 @@ public enum ReportBuilder {
             throw ReportError.noRuns(request.given.map { "no run of sweep \(sweep.id) satisfies --given \($0)" }
                                      ?? "sweep \(sweep.id) has no stored runs yet")
         }
+        // With a reading session to spare, the fans are read on it while this session reads the
+        // leaders and this process computes the statistics.
+        let selectedRuns = columns.count
+        let readFans = { (reader: PostgresConnection) in
+            try fans(selection, selectedRuns: selectedRuns, designPoints: sweep.points, runLimit: fanRunLimit, connection: reader)
+        }
+        // The thread is waited for before anything here can throw: its session closes with the report.
+        let fanResult = helpers.first.map { helper in onOwnThread { try readFans(helper) } }
+        let leaderShares = Result { try leaders(selection, connection: connection) }
+        let numeric = columns.quantiles(), events = columns.eventProbabilities(), histograms = columns.histograms()
+        let fanCharts = try fanResult?() ?? readFans(connection)
         var data = ReportData(
             source: source, given: request.given.map(printable), runs: columns.count,
-            numeric: columns.quantiles(),
-            events: columns.eventProbabilities(),
-            leaders: try leaders(selection, connection: connection),
-            histograms: columns.histograms(),
-            fans: try fans(selection, selectedRuns: columns.count, designPoints: sweep.points, runLimit: fanRunLimit,
-                           connection: connection),
+            numeric: numeric, events: events, leaders: try leaderShares.get(), histograms: histograms, fans: fanCharts,
             comparison: nil, generatedAt: ISO8601DateFormatter().string(from: now))
         if let event = request.splitBy {
             data.comparison = comparison(
