@@ -18,7 +18,11 @@ public struct ParallelReads {
     /// by the caller).
     public var open: () throws -> PostgresConnection
 
-    public init(maxConnections: Int, runsPerConnection: Int = 200_000, open: @escaping () throws -> PostgresConnection) {
+    /// A session for each this many runs, by default: below it the sessions' start costs more
+    /// than they share.
+    public static let runsPerSession = 200_000
+
+    public init(maxConnections: Int, runsPerConnection: Int = runsPerSession, open: @escaping () throws -> PostgresConnection) {
         self.maxConnections = maxConnections
         self.runsPerConnection = runsPerConnection
         self.open = open
@@ -72,28 +76,19 @@ extension RunColumns {
         guard connections.count > 1 else { return try load(whereSQL: whereSQL, connection: connections[0]) }
         let parts = connections.count
         let bounds = (0...parts).map { points * $0 / parts }
-        var results = [Result<RunColumns, Error>?](repeating: nil, count: parts)
-        results.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let out = buffer
-            nonisolated(unsafe) let connections = connections
-            @Sendable func read(_ part: Int) {
-                // The first and last ranges are open, so no run is left out whatever its point.
-                var range: SQLQuery = ""
-                if part > 0 { range = range + " AND r.point >= \(bind: bounds[part])" }
-                if part < parts - 1 { range = range + " AND r.point < \(bind: bounds[part + 1])" }
-                out[part] = Result { try load(whereSQL: whereSQL + range, connection: connections[part]) }
-            }
-            // A thread for each session (the dispatch pool runs no more at once than there are
-            // cores, and these threads mostly wait on the server); this one reads the first range.
-            let done = DispatchGroup()
-            for part in 1..<parts {
-                done.enter()
-                Thread { read(part); done.leave() }.start()
-            }
-            read(0)
-            done.wait()
+        func read(_ part: Int) throws -> RunColumns {
+            // The first and last ranges are open, so no run is left out whatever its point.
+            var range: SQLQuery = ""
+            if part > 0 { range = range + " AND r.point >= \(bind: bounds[part])" }
+            if part < parts - 1 { range = range + " AND r.point < \(bind: bounds[part + 1])" }
+            return try load(whereSQL: whereSQL + range, connection: connections[part])
         }
-        let loaded = try results.map { try $0!.get() }
+        // A thread for each other session (the dispatch pool runs no more at once than there are
+        // cores, and these threads mostly wait on the server); this one reads the first range.
+        // Every thread is waited for before an error leaves: the sessions close after.
+        let others = (1..<parts).map { part in onOwnThread { try read(part) } }
+        let first = Result { try read(0) }
+        let loaded = try ([first] + others.map { other in Result { try other() } }).map { try $0.get() }
         return RunColumns(numeric: loaded[0].numeric.indices.map { column in loaded.flatMap { $0.numeric[column] } },
                           events: loaded[0].events.indices.map { column in loaded.flatMap { $0.events[column] } })
     }

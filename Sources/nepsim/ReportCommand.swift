@@ -66,7 +66,7 @@ struct ReportCommand: ParsableCommand {
         do {
             // Up to four sessions (at most one a core here) for sweeps of 400,000 runs and more.
             let reads = ParallelReads(maxConnections: readSessions ?? min(4, ProcessInfo.processInfo.activeProcessorCount),
-                                      runsPerConnection: readSessions == nil ? 200_000 : 1) {
+                                      runsPerConnection: readSessions == nil ? ParallelReads.runsPerSession : 1) {
                 let helper = try database.connect()
                 try timeout.apply(to: helper)
                 interruption.alsoCancel(helper)

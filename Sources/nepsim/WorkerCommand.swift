@@ -124,9 +124,10 @@ enum SignalHandling {
 
     /// libdispatch takes a signal over (its own sigaction handler) on its manager thread, some
     /// time after `resume()` returns; until then the signal is ignored (SIG_IGN above), and a
-    /// signal sent then was lost: a report stopped that way ran on, its query waiting (one time
-    /// in five in the interruption tests on a busy machine). So the command starts its work only
-    /// once the handler is in place (at most 2 s: after that, on with the old behaviour).
+    /// signal sent then is lost. (A report ran on after its SIGINT, its query waiting, one time in
+    /// five in the interruption tests on a busy machine; this window is the cause that fits what
+    /// the stuck process showed.) So the command starts its work only once the handler is in
+    /// place (at most 2 s: after that, on with the old behaviour).
     private static func waitUntilHandled(_ number: Int32) {
         let ignored = unsafeBitCast(SIG_IGN, to: Int.self)
         for _ in 0..<400 {

@@ -14,23 +14,31 @@ final class InterruptionTests: DatabaseTestCase {
         return locker
     }
 
-    /// The backend of the command's session once its query waits on the test's lock.
-    func blockedBackend(application: String = "nepsim") throws -> Int {
-        var backend = 0
-        try waitUntil(timeout: 30, "the command's query to wait on the lock") {
-            let rows = try connection.query("""
+    /// The backends of the command's sessions once `sessions` of their queries wait on the test's lock.
+    func blockedBackends(_ sessions: Int, application: String = "nepsim") throws -> [Int] {
+        var backends: [Int] = []
+        try waitUntil(timeout: 30, "\(sessions) of the command's queries to wait on the lock") {
+            backends = try connection.query("""
                 SELECT pid FROM pg_stat_activity
                 WHERE application_name = \(bind: application) AND state = 'active' AND wait_event_type = 'Lock'
                   AND datname = current_database()
-                """)
-            backend = rows.isEmpty ? 0 : rows.int(0, "pid") ?? 0
-            return backend != 0
+                """).column("pid", as: Int.self)
+            return backends.count >= sessions
         }
-        return backend
+        return backends
+    }
+
+    /// The backend of the command's session once its query waits on the test's lock.
+    func blockedBackend(application: String = "nepsim") throws -> Int {
+        try blockedBackends(1, application: application)[0]
+    }
+
+    func activeQueries(of backends: [Int]) throws -> Int {
+        try count("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(\(bind: "{" + backends.map(String.init).joined(separator: ",") + "}")::int[]) AND state = 'active'")
     }
 
     func activeQueries(of backend: Int) throws -> Int {
-        try count("SELECT count(*) FROM pg_stat_activity WHERE pid = \(bind: backend) AND state = 'active'")
+        try activeQueries(of: [backend])
     }
 
     /// The stopped command's exit status and error output. A command still running after 30 s
@@ -85,22 +93,14 @@ final class InterruptionTests: DatabaseTestCase {
         defer { _ = try? locker.query("ROLLBACK"); locker.close() }
         let (process, _, err) = try startNepsim(["report", String(sweepID), "--database", url, "--read-sessions", "3"],
                                                  environment: onlyCancelsEndQueries)
-        var backends: [Int] = []
-        try waitUntil(timeout: 30, "the report's three sessions to wait on the lock") {
-            backends = try connection.query("""
-                SELECT pid FROM pg_stat_activity
-                WHERE application_name = 'nepsim' AND state = 'active' AND wait_event_type = 'Lock'
-                  AND datname = current_database()
-                """).column("pid", as: Int.self)
-            return backends.count == 3
-        }
+        let backends = try blockedBackends(3)
+        XCTAssertEqual(backends.count, 3, "the report's three sessions wait on the lock")
         kill(process.processIdentifier, SIGINT)
         let result = finish(process, err)
         XCTAssertEqual(result.status, 128 + SIGINT, result.stderr)
         // The lock is still held: only cancel requests can have ended the three queries.
-        let pids = "{" + backends.map(String.init).joined(separator: ",") + "}"
-        try waitUntil(timeout: 2, "no active query from any of the stopped report's sessions \(pids)") {
-            try count("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(\(bind: pids)::int[]) AND state = 'active'") == 0
+        try waitUntil(timeout: 2, "no active query from any of the stopped report's sessions \(backends)") {
+            try activeQueries(of: backends) == 0
         }
     }
 
