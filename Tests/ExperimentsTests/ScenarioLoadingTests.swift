@@ -24,6 +24,46 @@ final class ScenarioLoadingTests: XCTestCase {
         XCTAssertEqual(drought.source, "test fixture")
     }
 
+    /// Every parameter of the shipped scenarios is located at the line that declares it (the
+    /// locator's index must agree with the text, in a chain of files).
+    func testShippedScenarioDeclarationsPointAtTheirLines() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let scenario = try Scenario.load(path: root.appendingPathComponent("scenarios/otl.toml").path)
+        XCTAssertEqual(scenario.declarations.count, ModelParameters.catalog.count)
+        for declaration in scenario.declarations {
+            let lines = try String(contentsOfFile: declaration.file, encoding: .utf8)
+                .split(separator: "\n", omittingEmptySubsequences: false)
+            let line = try XCTUnwrap(declaration.line, declaration.name)
+            let text = lines[line - 1].trimmingCharacters(in: .whitespaces)
+            XCTAssertTrue(text.hasPrefix(declaration.name + " =") || text == "[parameters.\(declaration.name)]",
+                          "\(declaration.name) located at line \(line): \(text)")
+        }
+    }
+
+    func testSourceLocatorFindsQuotedDottedAndFirstKeys() {
+        let locator = SourceLocator(text: """
+            [parameters]
+            "quoted" = 1
+            'single'= 2
+            a.b = 3
+            quotedtoo = 4
+            quoted = 5
+            [parameters.table]
+            low = 1
+            [other]
+            low = 2
+            """)
+        XCTAssertEqual(locator.line(of: ["parameters", "quoted"]), 2)
+        XCTAssertEqual(locator.line(of: ["parameters", "single"]), 3)
+        XCTAssertEqual(locator.line(of: ["parameters", "a.b"]), 4)
+        XCTAssertEqual(locator.line(of: ["parameters", "a"]), 1, "a dotted key is not its first part")
+        XCTAssertEqual(locator.line(of: ["parameters", "table"]), 7)
+        XCTAssertEqual(locator.line(of: ["parameters", "table", "low"]), 8)
+        XCTAssertEqual(locator.line(of: ["other", "low"]), 10)
+        XCTAssertEqual(locator.line(of: ["other", "high"]), 9, "a missing key is located at its table")
+        XCTAssertNil(locator.line(of: ["missing", "key"]))
+    }
+
     func testEveryDistributionSyntaxIsAccepted() throws {
         let text = ScenarioFixtures.completeText(overrides: [
             "harvest_trend_1927_mt": "{ value = 75, source = \"Wheatcroft & Davies 1994\" }",
