@@ -14,7 +14,7 @@ public enum Migrations {
                                            eventProbabilitiesInOnePass, compactParameterValues, analyzeOnlyLargeSweeps, morrisLevels,
                                            cachedClaimPlan, derivedObjects, taskBatches, seriesArrays,
                                            wakeIdleWorkers, cheaperStoring,
-                                           seriesShapeWithoutText]
+                                           seriesShapeWithoutText, plansKeptForTheSession]
 
     static let initialSchema = Migration(version: 1, name: "initial schema: sweeps, tasks, workers, runs, run_years", sql: """
         CREATE SCHEMA IF NOT EXISTS nepsim;

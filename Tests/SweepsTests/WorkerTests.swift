@@ -219,6 +219,49 @@ final class WorkerTests: DatabaseTestCase {
 
 /// Workers finishing a sweep's last tasks at the same moment must still close the sweep.
 final class SweepCompletionRaceTests: DatabaseTestCase {
+    /// By construction: A completes one of the last two tasks and holds its transaction open
+    /// (its check saw B's task running); B completes the other, must wait for A's commit on the
+    /// sweep's row lock, and then see A's task done and close the sweep. Were the "work left?"
+    /// question asked before taking the lock, B would see A's task still running and neither
+    /// completion would close the sweep.
+    func testTheLastCompletionWaitsForTheOtherAndClosesTheSweep() throws {
+        let sweep = try launch(runs: 4, taskSize: 2)
+        let plan = try sweep.runPlan()
+        let sessionA = try PostgresConnection(url: url, applicationName: "race-a")
+        let sessionB = try PostgresConnection(url: url, applicationName: "race-b")
+        defer { sessionA.close(); sessionB.close() }
+        let taskA = try XCTUnwrap(try TaskQueue.claim(on: sessionA, workerID: "a", sweepID: sweep.id, leaseSeconds: 60))
+        let taskB = try XCTUnwrap(try TaskQueue.claim(on: sessionB, workerID: "b", sweepID: sweep.id, leaseSeconds: 60))
+        let rowsA = try TaskComputation.compute(task: taskA, sweep: sweep, plan: plan, threads: 1, workerID: "a")
+        let rowsB = try TaskComputation.compute(task: taskB, sweep: sweep, plan: plan, threads: 1, workerID: "b")
+
+        try sessionA.query("BEGIN")
+        try sessionA.copyIn(ResultsLayout.copyRuns, payload: rowsA.runsPayload)
+        XCTAssertEqual(try sessionA.query("SELECT nepsim.complete_tasks('a', \(bind: sweep.id), \(bind: taskA.taskID), \(bind: taskA.lastTaskID)) AS done")
+            .value(0, "done", as: Bool.self), true)
+
+        nonisolated(unsafe) var completedB: Result<Bool, Error>?
+        nonisolated(unsafe) let storingB = sessionB  // used by the thread alone until it signals
+        let finishedB = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            var timings = TaskTimings()
+            completedB = Result { try TaskQueue.complete(taskB, results: rowsB, on: storingB, workerID: "b", timings: &timings) }
+            finishedB.signal()
+        }
+        // B waits on a lock (the sweep's row, held by A's open transaction) before A commits.
+        let deadline = Date().addingTimeInterval(20)
+        while try count("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'race-b' AND wait_event_type = 'Lock'") == 0 {
+            guard Date() < deadline else { return XCTFail("B's completion never waited for A's") }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        XCTAssertEqual(try Coordinator.status(String(sweep.id), on: connection).state, .running)
+        try sessionA.query("COMMIT")
+        XCTAssertEqual(finishedB.wait(timeout: .now() + 20), .success)
+        XCTAssertEqual(try completedB?.get(), true)
+        XCTAssertEqual(try Coordinator.status(String(sweep.id), on: connection).state, .done)
+        XCTAssertEqual(try count("SELECT count(*) FROM nepsim.runs"), 4)
+    }
+
     func testConcurrentLastTasksStillCloseTheSweep() throws {
         for round in 0..<8 {
             let sweep = try launch(runs: 8, taskSize: 2, sweepName: "race-\(round)")
