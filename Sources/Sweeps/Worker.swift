@@ -25,6 +25,10 @@ public struct WorkerConfiguration: Sendable {
     /// Tasks claimed (and stored) together: consecutive tasks of a sweep, one claim, one COPY and
     /// one completion for all, for sweeps cut into tiny tasks. 1: one task at a time.
     public var claimBatch: Int
+    /// Connections storing computed tasks at once, each in its own server process. One stores
+    /// about 100,000 runs a second without series (the server's COPY, 8-12 µs a run), so a worker
+    /// simulating faster than that on many cores wants several, if the database has cores to spare.
+    public var writers: Int = 1
     /// How much lower than normal the simulating threads run (as nice(1) counts, 0-19): for a
     /// worker sharing its machine with the database, where one server process stores each task
     /// and should not wait for a core while the threads simulate the next.
@@ -59,11 +63,11 @@ public enum WorkerExit: Sendable, Equatable {
 /// and logged, never fatal: results computed before the loss are written after it, under the
 /// same lease if it still holds, and a task whose lease was lost is simply done again elsewhere.
 ///
-/// Computing and storing overlap: while the `ResultWriter` thread stores one task's rows (on its
-/// own connection, in one transaction with the completion), this thread claims and simulates
-/// the next. So a worker holds at most two claims (a task each, or a batch of consecutive tasks
-/// with `--claim-batch`), both under lease and both renewed by the heartbeat; each is still
-/// stored exactly once, in its own transaction, or not at all.
+/// Computing and storing overlap: while the `ResultWriter` threads store tasks' rows (each on its
+/// own connection, a task in one transaction with its completion), this thread claims and
+/// simulates the next. So a worker holds at most `writers` + 1 claims (a task each, or a batch of
+/// consecutive tasks with `--claim-batch`), all under lease and renewed by the heartbeat; each is
+/// still stored exactly once, in its own transaction, or not at all.
 public final class Worker: @unchecked Sendable {
     public let configuration: WorkerConfiguration
     let logger: Logger
@@ -97,7 +101,7 @@ public final class Worker: @unchecked Sendable {
         var connection = try connectWithRetry(registering: true)
         let heartbeat = Heartbeat(configuration: configuration, logger: logger) { [weak self] in self?.tasksInHand ?? [] }
         heartbeat.start()
-        let writer = ResultWriter { [unowned self] task, computed, connection in
+        let writer = ResultWriter(threads: configuration.writers) { [unowned self] task, computed, connection in
             try self.store(task, computed, connection: &connection)
         } connect: { [unowned self] in
             try self.connectWithRetry(registering: false)
@@ -399,43 +403,51 @@ public struct WorkerTotals: Sendable, Equatable {
 
 // MARK: - ResultWriter
 
-/// A thread that stores computed tasks one at a time on its own connection, so that the worker
-/// simulates the next task meanwhile. `submit` blocks while the previous task is still being
-/// stored, so a worker holds at most two claims: the one being stored and the one just computed.
-/// An error the store could not handle (a permanent connection failure) is rethrown to the
-/// worker at its next `submit` or `drain`.
+/// Threads that store computed tasks, each on its own connection, so that the worker simulates
+/// the next task meanwhile. `submit` blocks until a thread is free to take the task, so a worker
+/// holds at most `threads` claims being stored and the one just computed. An error a thread could
+/// not handle (a permanent connection failure) is rethrown to the worker at its next `submit` or
+/// `drain`.
 final class ResultWriter: @unchecked Sendable {
     typealias Store = @Sendable (ClaimedTask, ComputedTask, inout PostgresConnection?) throws -> Void
     private let condition = NSCondition()
+    private let threadCount: Int
     private var waiting: (ClaimedTask, ComputedTask)?
-    private var storing = false
+    private var storing = 0
     private var closed = false
     private var failure: Error?
-    private var thread: Thread?
+    private var running = 0
 
-    init(store: @escaping Store, connect: @escaping @Sendable () throws -> PostgresConnection) {
-        let thread = Thread { [self] in
-            var connection: PostgresConnection?
-            while let (task, computed) = nextTask() {
-                do {
-                    if connection == nil { connection = try connect() }
-                    try store(task, computed, &connection)
-                    finished(nil)
-                } catch {
-                    finished(error)
+    init(threads: Int = 1, store: @escaping Store, connect: @escaping @Sendable () throws -> PostgresConnection) {
+        threadCount = max(1, threads)
+        running = threadCount
+        for index in 0..<threadCount {
+            let thread = Thread { [self] in
+                var connection: PostgresConnection?
+                while let (task, computed) = nextTask() {
+                    do {
+                        if connection == nil { connection = try connect() }
+                        try store(task, computed, &connection)
+                        finished(nil)
+                    } catch {
+                        finished(error)
+                    }
+                }
+                connection?.close()
+                condition.withLock {
+                    running -= 1
+                    condition.broadcast()
                 }
             }
-            connection?.close()
+            thread.name = threadCount == 1 ? "nepsim-writer" : "nepsim-writer-\(index + 1)"
+            thread.start()
         }
-        thread.name = "nepsim-writer"
-        self.thread = thread
-        thread.start()
     }
 
-    /// Hands over a computed task; waits while the previous one is still being stored.
+    /// Hands over a computed task; waits until a thread is free to store it.
     func submit(_ task: ClaimedTask, _ computed: ComputedTask) throws {
         try condition.withLock {
-            while (waiting != nil || storing) && failure == nil { condition.wait() }
+            while (waiting != nil || storing >= threadCount) && failure == nil { condition.wait() }
             if let failure { throw failure }
             waiting = (task, computed)
             condition.broadcast()
@@ -445,17 +457,17 @@ final class ResultWriter: @unchecked Sendable {
     /// Waits until every task handed over is stored (or has failed).
     func drain() throws {
         try condition.withLock {
-            while (waiting != nil || storing) && failure == nil { condition.wait() }
+            while (waiting != nil || storing > 0) && failure == nil { condition.wait() }
             if let failure { throw failure }
         }
     }
 
-    /// Stores what was handed over, then ends the thread.
+    /// Stores what was handed over, then ends the threads (and closes their connections).
     func close() {
         condition.withLock {
             closed = true
             condition.broadcast()
-            while waiting != nil || storing { condition.wait() }
+            while running > 0 { condition.wait() }
         }
     }
 
@@ -464,7 +476,7 @@ final class ResultWriter: @unchecked Sendable {
             while waiting == nil && !closed { condition.wait() }
             guard let next = waiting else { return nil }
             waiting = nil
-            storing = true
+            storing += 1
             condition.broadcast()
             return next
         }
@@ -472,7 +484,7 @@ final class ResultWriter: @unchecked Sendable {
 
     private func finished(_ error: Error?) {
         condition.withLock {
-            storing = false
+            storing -= 1
             if let error, failure == nil { failure = error }
             condition.broadcast()
         }

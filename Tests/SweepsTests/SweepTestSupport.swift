@@ -41,10 +41,13 @@ class DatabaseTestCase: XCTestCase {
         return try Coordinator.launch(request, on: connection, codeVersion: "test")
     }
 
-    func workerConfiguration(sweep: StoredSweep?, id: String, lease: Double = 30, claimBatch: Int = 1) -> WorkerConfiguration {
-        WorkerConfiguration(databaseURL: url, concurrency: 2, sweepID: sweep?.id, exitWhenIdle: true,
-                            leaseSeconds: lease, heartbeatSeconds: min(5, lease / 3), idlePollSeconds: 0.2,
-                            codeVersion: "test", workerID: id, claimBatch: claimBatch)
+    func workerConfiguration(sweep: StoredSweep?, id: String, lease: Double = 30, claimBatch: Int = 1,
+                             writers: Int = 1) -> WorkerConfiguration {
+        var configuration = WorkerConfiguration(databaseURL: url, concurrency: 2, sweepID: sweep?.id, exitWhenIdle: true,
+                                                leaseSeconds: lease, heartbeatSeconds: min(5, lease / 3), idlePollSeconds: 0.2,
+                                                codeVersion: "test", workerID: id, claimBatch: claimBatch)
+        configuration.writers = writers
+        return configuration
     }
 
     static var quietLogger: Logger {
@@ -56,13 +59,14 @@ class DatabaseTestCase: XCTestCase {
     /// Runs `count` in-process workers until the work is done.
     /// Runs `count` in-process workers until idle; returns what each reports having done.
     @discardableResult
-    func runWorkers(_ count: Int, sweep: StoredSweep?, claimBatch: Int = 1) throws -> [WorkerTotals] {
+    func runWorkers(_ count: Int, sweep: StoredSweep?, claimBatch: Int = 1, writers: Int = 1) throws -> [WorkerTotals] {
         let group = DispatchGroup()
         var workers: [Worker] = []
         nonisolated(unsafe) var failures: [Error] = []
         let lock = NSLock()
         for index in 0..<count {
-            let worker = Worker(configuration: workerConfiguration(sweep: sweep, id: "test-worker-\(index)", claimBatch: claimBatch),
+            let worker = Worker(configuration: workerConfiguration(sweep: sweep, id: "test-worker-\(index)", claimBatch: claimBatch,
+                                                                   writers: writers),
                                 logger: DatabaseTestCase.quietLogger)
             workers.append(worker)
             DispatchQueue.global().async(group: group) {

@@ -133,6 +133,63 @@ final class WorkerTests: DatabaseTestCase {
         XCTAssertEqual(try count("SELECT sum(runs_done)::int AS count FROM nepsim.workers"), 1200)
     }
 
+    /// `--writers 3`: several connections store a worker's tasks at once; every run is still
+    /// stored once, with the same numbers as one writer stores.
+    func testSeveralWritersStoreEveryRunOnceWithTheSameResults() throws {
+        let one = try launch("shot-in-the-kremlin", runs: 1200, replications: 3, seed: 5, taskSize: 50, series: true,
+                             sweepName: "one-writer")
+        try runWorkers(1, sweep: one)
+        let three = try launch("shot-in-the-kremlin", runs: 1200, replications: 3, seed: 5, taskSize: 50, series: true,
+                               sweepName: "three-writers")
+        let totals = try runWorkers(2, sweep: three, writers: 3)
+        XCTAssertEqual(totals.map(\.runs).reduce(0, +), 1200)
+        XCTAssertEqual(totals.map(\.failedTasks).reduce(0, +) + totals.map(\.lostLeases).reduce(0, +), 0)
+        XCTAssertEqual(try count("SELECT count(DISTINCT (point, replication)) AS count FROM nepsim.runs WHERE sweep_id = \(bind: three.id)"), 1200)
+        XCTAssertEqual(try count("SELECT count(*) FROM nepsim.run_series WHERE sweep_id = \(bind: three.id)"), 1200)
+        XCTAssertEqual(try Coordinator.status(String(three.id), on: connection).state, .done)
+        XCTAssertEqual(try Coordinator.checksum("one-writer", on: connection), try Coordinator.checksum("three-writers", on: connection))
+    }
+
+    /// By construction: with three writer threads each stuck in a store, a fourth task handed
+    /// over waits until one of them finishes; never more than three are stored at once.
+    func testWriterThreadsStoreAtMostTheirNumberAtOnceAndSubmitWaitsForOne() throws {
+        let gate = DispatchSemaphore(value: 0)
+        let lock = NSLock()
+        nonisolated(unsafe) var storing = 0, mostAtOnce = 0, stored = 0
+        let url = url
+        let writer = ResultWriter(threads: 3) { _, _, _ in
+            lock.withLock { storing += 1; mostAtOnce = max(mostAtOnce, storing) }
+            gate.wait()
+            lock.withLock { storing -= 1; stored += 1 }
+        } connect: {
+            try PostgresConnection(url: url)
+        }
+        func task(_ id: Int) -> (ClaimedTask, ComputedTask) {
+            (ClaimedTask(sweepID: 1, taskID: id, firstRun: id, runCount: 1, attempts: 1),
+             ComputedTask(runsPayload: BinaryCopyPayload([]), yearsPayload: nil, runCount: 1))
+        }
+        for id in 0..<3 { try writer.submit(task(id).0, task(id).1) }
+        let deadline = Date().addingTimeInterval(20)
+        while lock.withLock({ storing }) < 3 {
+            guard Date() < deadline else { return XCTFail("three writer threads never stored at once") }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        let fourthHandedOver = DispatchSemaphore(value: 0)
+        let (fourthTask, fourthRows) = task(3)
+        Thread.detachNewThread {
+            try? writer.submit(fourthTask, fourthRows)
+            fourthHandedOver.signal()
+        }
+        XCTAssertEqual(fourthHandedOver.wait(timeout: .now() + 0.5), .timedOut, "a fourth task was taken with every thread busy")
+        gate.signal()
+        XCTAssertEqual(fourthHandedOver.wait(timeout: .now() + 20), .success)
+        for _ in 0..<3 { gate.signal() }
+        try writer.drain()
+        writer.close()
+        XCTAssertEqual(lock.withLock { stored }, 4)
+        XCTAssertEqual(lock.withLock { mostAtOnce }, 3)
+    }
+
     func testSameSeedGivesIdenticalResultsWithOneOrFourWorkersAndMatchesInProcessRuns() throws {
         let one = try launch("shot-in-the-kremlin", runs: 600, replications: 2, seed: 11, taskSize: 40, sweepName: "one")
         try runWorkers(1, sweep: one)
