@@ -14,25 +14,6 @@ final class InterruptionTests: DatabaseTestCase {
         return locker
     }
 
-    /// The backends of the command's sessions once `sessions` of their queries wait on the test's lock.
-    func blockedBackends(_ sessions: Int, application: String = "nepsim") throws -> [Int] {
-        var backends: [Int] = []
-        try waitUntil(timeout: 30, "\(sessions) of the command's queries to wait on the lock") {
-            backends = try connection.query("""
-                SELECT pid FROM pg_stat_activity
-                WHERE application_name = \(bind: application) AND state = 'active' AND wait_event_type = 'Lock'
-                  AND datname = current_database()
-                """).column("pid", as: Int.self)
-            return backends.count >= sessions
-        }
-        return backends
-    }
-
-    /// The backend of the command's session once its query waits on the test's lock.
-    func blockedBackend(application: String = "nepsim") throws -> Int {
-        try blockedBackends(1, application: application)[0]
-    }
-
     func activeQueries(of backends: [Int]) throws -> Int {
         try count("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(\(bind: "{" + backends.map(String.init).joined(separator: ",") + "}")::int[]) AND state = 'active'")
     }

@@ -104,6 +104,25 @@ class DatabaseTestCase: XCTestCase {
         }
     }
 
+    /// The backends of the sessions named `application` once `sessions` of their queries wait on a lock.
+    func blockedBackends(_ sessions: Int, application: String = "nepsim") throws -> [Int] {
+        var backends: [Int] = []
+        try waitUntil(timeout: 30, "\(sessions) queries of \(application) to wait on a lock") {
+            backends = try connection.query("""
+                SELECT pid FROM pg_stat_activity
+                WHERE application_name = \(bind: application) AND state = 'active' AND wait_event_type = 'Lock'
+                  AND datname = current_database()
+                """).column("pid", as: Int.self)
+            return backends.count >= sessions
+        }
+        return backends
+    }
+
+    /// The backend of the session named `application` once its query waits on a lock.
+    func blockedBackend(application: String = "nepsim") throws -> Int {
+        try blockedBackends(1, application: application)[0]
+    }
+
     // MARK: the binary
 
     func nepsimBinary() throws -> URL {

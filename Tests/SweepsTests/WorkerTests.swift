@@ -169,11 +169,7 @@ final class WorkerTests: DatabaseTestCase {
              ComputedTask(runsPayload: BinaryCopyPayload([]), yearsPayload: nil, runCount: 1))
         }
         for id in 0..<3 { try writer.submit(task(id).0, task(id).1) }
-        let deadline = Date().addingTimeInterval(20)
-        while lock.withLock({ storing }) < 3 {
-            guard Date() < deadline else { return XCTFail("three writer threads never stored at once") }
-            Thread.sleep(forTimeInterval: 0.01)
-        }
+        try waitUntil(timeout: 20, "three writer threads storing at once") { lock.withLock { storing } == 3 }
         let fourthHandedOver = DispatchSemaphore(value: 0)
         let (fourthTask, fourthRows) = task(3)
         Thread.detachNewThread {
@@ -306,11 +302,7 @@ final class SweepCompletionRaceTests: DatabaseTestCase {
             finishedB.signal()
         }
         // B waits on a lock (the sweep's row, held by A's open transaction) before A commits.
-        let deadline = Date().addingTimeInterval(20)
-        while try count("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'race-b' AND wait_event_type = 'Lock'") == 0 {
-            guard Date() < deadline else { return XCTFail("B's completion never waited for A's") }
-            Thread.sleep(forTimeInterval: 0.02)
-        }
+        _ = try blockedBackend(application: "race-b")
         XCTAssertEqual(try Coordinator.status(String(sweep.id), on: connection).state, .running)
         try sessionA.query("COMMIT")
         XCTAssertEqual(finishedB.wait(timeout: .now() + 20), .success)
